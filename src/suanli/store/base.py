@@ -1,0 +1,65 @@
+"""The Store protocol: what the rest of suanli may ask of storage, in domain terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from ..models import Article, Failure, Source, SourceStats, Stats
+
+
+class Store(Protocol):
+    """Source of truth for articles, sources and feed state.
+
+    Implementations write each article (with its blocks) in one transaction, so a
+    reader never sees an article without its paragraphs.
+    """
+
+    def close(self) -> None: ...
+
+    def find_duplicate(self, article: Article) -> str | None:
+        """Id of a stored article with the same canonical URL or the same content hash."""
+
+    def find_by_url(self, url: str) -> str | None:
+        """Id of a stored article fetched from or canonically at ``url``."""
+
+    def add_article(self, article: Article) -> bool:
+        """Store ``article`` with its blocks in one transaction; False if it duplicates a stored one."""
+
+    def get_article(self, article_id: str) -> Article:
+        """Article by id or unique id prefix (at least 4 characters); raises NotFoundError."""
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """Articles in the order of ``article_ids``; unknown ids are skipped."""
+
+    def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]: ...
+
+    def unindexed_ids(self, limit: int = 1000) -> list[str]:
+        """Ids of stored articles the search index has not confirmed yet."""
+
+    def mark_indexed(self, article_ids: Sequence[str]) -> None: ...
+
+    def mark_all_unindexed(self) -> None: ...
+
+    def add_source(self, source: Source) -> None:
+        """Create or update a source by name."""
+
+    def get_source(self, name: str) -> Source:
+        """Raises NotFoundError."""
+
+    def list_sources(self) -> list[SourceStats]: ...
+
+    def feed_sources(self) -> list[Source]: ...
+
+    def record_poll(
+        self, name: str, *, etag: str | None, last_modified: str | None, polled_at: datetime
+    ) -> None: ...
+
+    def has_seen(self, source_name: str, item_key: str) -> bool: ...
+
+    def mark_seen(self, source_name: str, item_key: str, seen_at: datetime) -> None: ...
+
+    def record_failure(self, failure: Failure, at: datetime) -> None: ...
+
+    def stats(self) -> Stats: ...

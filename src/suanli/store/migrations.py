@@ -1,0 +1,101 @@
+"""Ordered, named schema migrations, recorded in the ``_migrations`` table.
+
+Add a new function at the end and decorate it with ``@migration``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+class Connection(Protocol):
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...  # Any: DB-API cursor
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
+
+
+def migration(fn: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_articles(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            article_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            url TEXT,
+            canonical_url TEXT,
+            source TEXT NOT NULL,
+            published_at TEXT,
+            fetched_at TEXT,
+            lang TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL UNIQUE,
+            is_sample INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            is_indexed INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX articles_canonical_url ON articles(canonical_url)")
+    db.execute("CREATE INDEX articles_url ON articles(url)")
+    db.execute("CREATE INDEX articles_unindexed ON articles(is_indexed) WHERE is_indexed = 0")
+    db.execute("CREATE INDEX articles_published ON articles(published_at)")
+    db.execute(
+        """
+        CREATE TABLE blocks (
+            article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            number INTEGER,
+            text TEXT NOT NULL,
+            PRIMARY KEY (article_id, position)
+        )
+        """
+    )
+
+
+@migration
+def m002_sources(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            feed_url TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            polled_at TEXT,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE seen_items (
+            source TEXT NOT NULL,
+            item_key TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, item_key)
+        )
+        """
+    )
+
+
+@migration
+def m003_failures(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE failures (
+            failure_id INTEGER PRIMARY KEY,
+            input TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
