@@ -1,0 +1,1 @@
+"""Text helpers shared by the stages: charset decoding, date parsing, language detection."""
