@@ -14,7 +14,17 @@ from suanli.models import Article, Block
 from suanli.stages.segment import Segmenter
 from suanli.workspace import Workspace, open_workspace
 
-TEST_TERMS = ["英伟达", "寒武纪", "海光信息", "摩尔线程", "万得GPU指数", "昇腾910C", "MTT S4000", "算力", "国产GPU"]
+TEST_TERMS = [
+    "英伟达",
+    "寒武纪",
+    "海光信息",
+    "摩尔线程",
+    "万得GPU指数",
+    "昇腾910C",
+    "MTT S4000",
+    "算力",
+    "国产GPU",
+]
 
 
 @pytest.fixture
@@ -54,9 +64,7 @@ def make_article(
     blocks = [Block(position=i, kind="body", text=t, number=i + 1) for i, t in enumerate(paragraphs)]
     for position, kind, text in extra_blocks or []:
         blocks.insert(position, Block(position=position, kind=kind, text=text))  # type: ignore[arg-type]
-    blocks = [
-        Block(position=i, kind=b.kind, text=b.text, number=b.number) for i, b in enumerate(blocks)
-    ]
+    blocks = [Block(position=i, kind=b.kind, text=b.text, number=b.number) for i, b in enumerate(blocks)]
     digest = hashlib.sha256("".join(paragraphs).encode()).hexdigest()
     return Article(
         article_id=digest[:16],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..models import Article, IndexDoc
+from suanli.models import Article, IndexDoc
+
 from .segment import Segmenter
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
+from suanli.errors import ConfigError
+
 from .base import Store
 
 __all__ = ["Store", "open_store", "sqlite_path"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ..models import Article, Failure, Source, SourceStats, Stats
+from suanli.models import Article, Failure, Source, SourceStats, Stats
 
 
 class Store(Protocol):

@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import MigrationError, NotFoundError, StoreError
-from ..models import Article, Block, Failure, Source, SourceStats, Stats
+from suanli.errors import MigrationError, NotFoundError, StoreError
+from suanli.models import Article, Block, Failure, Source, SourceStats, Stats
+
 from .migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ class SQLiteStore:
     def _migrate(self) -> None:
         db = self._db
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
             done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
         except sqlite3.Error as exc:
             raise MigrationError(f"Cannot read migrations of '{self.path}': {exc}") from exc
@@ -300,11 +303,14 @@ class SQLiteStore:
     def stats(self) -> Stats:
         db = self._db
         articles, indexed, oldest, newest = db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(is_indexed), 0), MIN(published_at), MAX(published_at) FROM articles"
+            "SELECT COUNT(*), COALESCE(SUM(is_indexed), 0), MIN(published_at), MAX(published_at)"
+            " FROM articles"
         ).fetchone()
         paragraphs = db.execute("SELECT COUNT(*) FROM blocks WHERE kind = 'body'").fetchone()[0]
         sources = db.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
-        by_lang = dict(db.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY lang").fetchall())
+        by_lang = dict(
+            db.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY lang").fetchall()
+        )
         return Stats(
             articles=articles,
             paragraphs=paragraphs,

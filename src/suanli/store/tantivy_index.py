@@ -14,8 +14,8 @@ from pathlib import Path
 
 import tantivy
 
-from ..errors import StoreError
-from ..models import IndexDoc
+from suanli.errors import StoreError
+from suanli.models import IndexDoc
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +143,7 @@ class TantivyIndex:
             clauses.append(
                 (
                     tantivy.Occur.Must,
-                    q.range_query(
-                        self.schema, "date", tantivy.FieldType.Integer, flt.since_ts, flt.until_ts
-                    ),
+                    q.range_query(self.schema, "date", tantivy.FieldType.Integer, flt.since_ts, flt.until_ts),
                 )
             )
         if not clauses:
@@ -156,9 +154,7 @@ class TantivyIndex:
             kwargs["order_by_field"] = "date"
             kwargs["order"] = tantivy.Order.Desc
         result = searcher.search(q.boolean_query(clauses), **kwargs)  # type: ignore[arg-type]
-        hits = tuple(
-            (str(searcher.doc(addr)["article_id"][0]), float(key)) for key, addr in result.hits
-        )
+        hits = tuple((str(searcher.doc(addr)["article_id"][0]), float(key)) for key, addr in result.hits)
         return IndexHits(total=int(result.count or 0), hits=hits)
 
     def reload(self) -> None:
