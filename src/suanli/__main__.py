@@ -1,0 +1,5 @@
+"""``python -m suanli`` runs the command line."""
+
+from .cli import cli
+
+cli()

@@ -1,0 +1,395 @@
+"""The ``suanli`` command line: parse, call, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from datetime import datetime, time, timedelta
+from importlib import resources
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .config import Settings, load_settings, setting_help
+from .errors import SuanliError
+from .models import AddReport, Article, SearchHit, SearchQuery
+from .pipeline import add_inputs, reindex, sync_index, update_sources
+from .search import search_articles
+from .workspace import Workspace, open_workspace
+
+DEMO_QUERIES = ("算力", "H20停产", "寒武纪 市值", "国产GPU", "UE8M0 FP8", "HBM export controls")
+
+
+class _Ctx:
+    def __init__(self, overrides: dict[str, Any], debug: bool) -> None:
+        self.overrides = overrides
+        self.debug = debug
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.overrides)
+        return self._settings
+
+    def workspace(self) -> Workspace:
+        return open_workspace(self.settings)
+
+
+class _Group(click.Group):
+    """Maps SuanliError to 'Error: <message>' and exit code 1 (tracebacks only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SuanliError as exc:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # the CLI boundary: one line, never a bare traceback
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.echo(f"Error: internal error {type(exc).__name__}: {exc}; rerun with --debug", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="suanli")
+@click.option("--db", "db_url", metavar="URL", help="Store URL (default: sqlite:///<data dir>/suanli.db).")
+@click.option("--data-dir", metavar="DIR", help="Folder for the default database and index.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, data_dir: str | None, debug: bool) -> None:
+    """suanli (算力): ingest, number and search AI-compute news in Chinese and English."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
+    ctx.obj = _Ctx({"db_url": db_url, "data_dir": data_dir}, debug)
+
+
+# -- add / update ---------------------------------------------------------------------------
+
+
+class _BarProgress:
+    """Draws a rich progress bar on stderr when it is a terminal; echoes acks with --verbose."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        self.console = Console(stderr=True)
+        self.verbose = verbose
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    def start(self, total: int | None) -> None:
+        if self.console.is_terminal and (total is None or total > 1):
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("ingesting", total=total)
+
+    def advance(self, label: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=label[-40:])
+
+    def added(self, article_id: str, origin: str) -> None:
+        if self.verbose:
+            click.echo(f"added {article_id} {origin}")
+            sys.stdout.flush()
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _finish(report: AddReport, *, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+    else:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for f in report.failures:
+            click.echo(f"failed: {f.input}: {f.reason}", err=True)
+        click.echo(
+            f"added {len(report.added)}, already had {len(report.already)}, failed {len(report.failures)}"
+        )
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--feed", "register_feed", is_flag=True, help="Register each URL as a feed source for 'update'."
+)
+@click.option("--source", metavar="NAME", help="Source name for every article of this batch.")
+@click.option("-v", "--verbose", is_flag=True, help="Print 'added ID INPUT' as each article is stored.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def add(
+    obj: _Ctx, inputs: tuple[str, ...], register_feed: bool, source: str | None, verbose: bool, as_json: bool
+) -> None:
+    """Ingest files, folders, article URLs and RSS/Atom feed URLs.
+
+    Files: .html/.htm, .md, .txt, .pdf and .jsonl records {title, url, source, published_at, text|html}.
+    """
+    progress = _BarProgress(verbose=verbose)
+    with obj.workspace() as ws:
+        try:
+            report = add_inputs(inputs, ws, source=source, register_feeds=register_feed, progress=progress)
+        finally:
+            progress.stop()
+    _finish(report, as_json=as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def update(obj: _Ctx, as_json: bool) -> None:
+    """Poll every registered feed (with ETag/Last-Modified) and ingest new items."""
+    progress = _BarProgress(verbose=False)
+    with obj.workspace() as ws:
+        try:
+            report = update_sources(ws, progress=progress)
+        finally:
+            progress.stop()
+    _finish(report, as_json=as_json)
+
+
+# -- search / show ----------------------------------------------------------------------------
+
+
+def _day_bound(value: datetime | None, settings: Settings, *, end: bool) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.combine(value.date(), time.min, tzinfo=settings.tz)
+    return moment + timedelta(days=1, microseconds=-1) if end else moment
+
+
+def _date(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt is not None else "undated"
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    data = asdict(hit)
+    data["published_at"] = hit.published_at.isoformat() if hit.published_at else None
+    return data
+
+
+def _card(hit: SearchHit) -> Text:
+    card = Text()
+    card.append(hit.title, style="bold")
+    card.append(f"\n{hit.source} · {_date(hit.published_at)} · {hit.article_id}", style="dim")
+    snippet = Text(hit.snippet.text)
+    for start, end in hit.snippet.highlights:
+        snippet.stylize("bold yellow", start, end)
+    if hit.snippet.paragraph_number is not None:
+        card.append(f"\n[{hit.snippet.paragraph_number}] ", style="cyan")
+    else:
+        card.append("\n")
+    card.append_text(snippet)
+    return card
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this day.")
+@click.option("--source", metavar="NAME", help="Only this source.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.pass_obj
+def search(
+    obj: _Ctx,
+    query: str,
+    since: datetime | None,
+    until: datetime | None,
+    source: str | None,
+    lang: str | None,
+    sort: str,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search articles; Chinese, English and mixed queries (H20停产, 寒武纪 市值, UE8M0)."""
+    settings = obj.settings
+    q = SearchQuery(
+        text=query,
+        since=_day_bound(since, settings, end=False),
+        until=_day_bound(until, settings, end=True),
+        source=source,
+        lang=lang,  # type: ignore[arg-type]
+        sort=sort,  # type: ignore[arg-type]
+        limit=limit,
+    )
+    with obj.workspace() as ws:
+        _catch_up(ws)
+        result = search_articles(q, ws)
+    if as_json:
+        payload = {
+            "query": query,
+            "terms": list(result.terms),
+            "total": result.total,
+            "hits": [_hit_json(h) for h in result.hits],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False)
+    if not result.hits:
+        console.print(f"No articles match '{query}'. Try fewer words or remove filters.")
+        return
+    console.print(f"{result.total} articles match '{query}' (words: {' '.join(result.terms)})\n")
+    for hit in result.hits:
+        console.print(_card(hit), soft_wrap=True)
+        console.print()
+
+
+def _catch_up(ws: Workspace) -> None:
+    try:
+        sync_index(ws)
+    except SuanliError as exc:  # another process holds the index writer: search what is there
+        logging.getLogger(__name__).info("Index catch-up skipped: %s", exc)
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    data = asdict(article)
+    for key in ("published_at", "fetched_at"):
+        value = getattr(article, key)
+        data[key] = value.isoformat() if value else None
+    data["paragraphs"] = [{"number": b.number, "text": b.text} for b in article.paragraphs]
+    return data
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.pass_obj
+def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
+    """Print an article with its metadata and numbered paragraphs."""
+    with obj.workspace() as ws:
+        article = ws.store.get_article(article_id)
+    if as_json:
+        click.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False)
+    console.print(Text(article.title, style="bold"))
+    meta = [article.source, _date(article.published_at), article.lang, article.article_id]
+    if article.authors:
+        meta.append("by " + ", ".join(article.authors))
+    console.print(Text(" · ".join(meta), style="dim"))
+    if article.canonical_url or article.url:
+        console.print(Text(article.canonical_url or article.url or "", style="dim"))
+    if article.is_sample:
+        console.print(Text("suanli sample text (project-written, not news reporting)", style="dim italic"))
+    console.print()
+    for block in article.blocks:
+        if block.kind == "body":
+            line = Text(f"[{block.number}] ", style="cyan")
+            line.append(block.text)
+        else:
+            line = Text(f"({block.kind}) {block.text}", style="dim")
+        console.print(line, soft_wrap=True)
+
+
+# -- stats / sources / reindex / settings / demo ---------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def stats(obj: _Ctx, as_json: bool) -> None:
+    """Counts of articles, paragraphs, sources and index state."""
+    with obj.workspace() as ws:
+        s = ws.store.stats()
+        index_docs = ws.index.count()
+    if as_json:
+        data = asdict(s)
+        data["index_documents"] = index_docs
+        data["db_url"] = obj.settings.resolved_db_url
+        click.echo(json.dumps(data, ensure_ascii=False, default=str, indent=2))
+        return
+    click.echo(f"database: {obj.settings.resolved_db_url}")
+    click.echo(f"articles: {s.articles} ({', '.join(f'{k} {v}' for k, v in s.by_lang.items()) or 'none'})")
+    click.echo(f"paragraphs: {s.paragraphs}")
+    click.echo(f"sources: {s.sources}")
+    click.echo(f"index: {index_docs} documents, {s.pending_index} waiting")
+    if s.oldest_published_at and s.newest_published_at:
+        click.echo(f"published: {_date(s.oldest_published_at)} .. {_date(s.newest_published_at)}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def sources(obj: _Ctx, as_json: bool) -> None:
+    """List sources, their article counts and feed state."""
+    with obj.workspace() as ws:
+        rows = ws.store.list_sources()
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, default=str, indent=2))
+        return
+    table = Table("source", "articles", "feed", "last polled")
+    for r in rows:
+        table.add_row(r.name, str(r.articles), r.feed_url or "", _date(r.polled_at) if r.polled_at else "")
+    Console(highlight=False).print(table)
+
+
+@cli.command("reindex")
+@click.pass_obj
+def reindex_cmd(obj: _Ctx) -> None:
+    """Rebuild the search index from the store."""
+    progress = _BarProgress(verbose=False)
+    with obj.workspace() as ws:
+        try:
+            count = reindex(ws, progress=progress)
+        finally:
+            progress.stop()
+    click.echo(f"indexed {count} articles")
+
+
+@cli.command("settings")
+@click.pass_obj
+def settings_cmd(obj: _Ctx) -> None:
+    """List every setting with its current value and help."""
+    current = obj.settings
+    for name, help_text in setting_help().items():
+        click.echo(f"{name} = {getattr(current, name)!r}\n    {help_text}  [SUANLI_{name.upper()}]")
+
+
+@cli.command()
+@click.option("--query", "queries", multiple=True, help="Queries to run (default: a few samples).")
+@click.pass_obj
+def demo(obj: _Ctx, queries: tuple[str, ...]) -> None:
+    """Load the shipped sample corpus and run a few searches."""
+    samples = resources.files("suanli") / "data" / "samples.jsonl"
+    with resources.as_file(samples) as path, obj.workspace() as ws:
+        report = add_inputs([str(path)], ws)
+        click.echo(
+            f"sample corpus: added {len(report.added)}, already had {len(report.already)}, "
+            f"failed {len(report.failures)}"
+        )
+        for f in report.failures:
+            click.echo(f"failed: {f.input}: {f.reason}", err=True)
+        console = Console(highlight=False)
+        for text in queries or DEMO_QUERIES:
+            result = search_articles(SearchQuery(text=text, limit=3), ws)
+            console.rule(f"suanli search '{text}' — {result.total} matches")
+            for hit in result.hits:
+                console.print(_card(hit), soft_wrap=True)
+    click.echo(
+        f"\nTry: suanli search '寒武纪 市值'  ·  suanli show <id>  ·  data: {obj.settings.resolved_db_url}"
+    )
