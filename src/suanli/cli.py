@@ -17,14 +17,16 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .config import Settings, load_settings, setting_help
+from .config import SECRET_SETTINGS, Settings, load_settings, setting_help
 from .errors import SuanliError
 from .models import AddReport, Article, SearchHit, SearchQuery
 from .pipeline import add_inputs, reindex, sync_index, update_sources
 from .search import search_articles
+from .summaries import shown_summary, summarize_stored
+from .summary import Bullet, Summary, summary_to_dict
 from .workspace import Workspace, open_workspace
 
-DEMO_QUERIES = ("算力", "H20停产", "寒武纪 市值", "国产GPU", "UE8M0 FP8", "HBM export controls")
+DEMO_QUERIES = ("算力", "英伟达 H20", "寒武纪 市值", "国产GPU", "UE8M0 FP8", "HBM export controls")
 
 
 class _Ctx:
@@ -187,7 +189,47 @@ def _date(dt: datetime | None) -> str:
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
     data = asdict(hit)
     data["published_at"] = hit.published_at.isoformat() if hit.published_at else None
+    data["summary"] = summary_to_dict(hit.summary) if hit.summary is not None else None
     return data
+
+
+def _bullet_line(bullet: Bullet, *, indent: str = "  ") -> Text:
+    line = Text(indent + "- " + bullet.text)
+    line.append("".join(f"[{n}]" for n in bullet.citations), style="cyan")
+    if bullet.verdict is not None and not bullet.verdict.is_supported:
+        line.append(" (未通过核查 / not supported)", style="red")
+    return line
+
+
+def _summary_text(summary: Summary, *, full: bool) -> Text:
+    """Core points and sections (``full`` adds the label, quick read and keywords)."""
+    zh = summary.lang == "zh"
+    out = Text()
+    if full:
+        out.append(summary.label + "\n", style="dim italic")
+        if summary.fallback_reason:
+            out.append(f"({summary.fallback_reason})\n", style="dim")
+        if summary.quick_read is not None:
+            out.append("快速阅读" if zh else "Quick read", style="bold")
+            out.append("\n")
+            out.append_text(_bullet_line(summary.quick_read, indent=""))
+            out.append("\n")
+    if summary.core_points:
+        out.append("文章核心观点" if zh else "Core points", style="bold")
+        for bullet in summary.core_points:
+            out.append("\n")
+            out.append_text(_bullet_line(bullet))
+    for section in summary.sections:
+        out.append("\n")
+        out.append(section.heading, style="bold")
+        for bullet in section.bullets:
+            out.append("\n")
+            out.append_text(_bullet_line(bullet))
+    if full and summary.keywords:
+        out.append("\n")
+        out.append("关键词：" if zh else "Keywords: ", style="bold")
+        out.append(("、" if zh else ", ").join(summary.keywords))
+    return out
 
 
 def _card(hit: SearchHit) -> Text:
@@ -202,6 +244,9 @@ def _card(hit: SearchHit) -> Text:
     else:
         card.append("\n")
     card.append_text(snippet)
+    if hit.summary is not None:
+        card.append("\n")
+        card.append_text(_summary_text(hit.summary, full=False))
     return card
 
 
@@ -283,8 +328,12 @@ def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
     """Print an article with its metadata and numbered paragraphs."""
     with obj.workspace() as ws:
         article = ws.store.get_article(article_id)
+        stored = ws.store.get_summaries([article.article_id]).get(article.article_id)
+    summary = shown_summary(stored, obj.settings) if stored is not None else None
     if as_json:
-        click.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+        data = _article_json(article)
+        data["summary"] = summary_to_dict(summary) if summary is not None else None
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False)
     console.print(Text(article.title, style="bold"))
@@ -297,6 +346,9 @@ def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
     if article.is_sample:
         console.print(Text("suanli sample text (project-written, not news reporting)", style="dim italic"))
     console.print()
+    if summary is not None:
+        console.print(_summary_text(summary, full=True), soft_wrap=True)
+        console.print()
     for block in article.blocks:
         if block.kind == "body":
             line = Text(f"[{block.number}] ", style="cyan")
@@ -307,6 +359,39 @@ def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
 
 
 # -- stats / sources / reindex / settings / demo ---------------------------------------------
+
+
+@cli.command()
+@click.argument("article_ids", nargs=-1)
+@click.option("--all", "all_articles", is_flag=True, help="Every stored article.")
+@click.option(
+    "--engine", type=click.Choice(["extractive", "llm"]), help="Engine (default: setting summary_engine)."
+)
+@click.option("--force", is_flag=True, help="Rewrite summaries that exist already.")
+@click.pass_obj
+def summarize(
+    obj: _Ctx, article_ids: tuple[str, ...], all_articles: bool, engine: str | None, force: bool
+) -> None:
+    """Write (or with --force rewrite) article summaries, each bullet checked against its citations."""
+    if bool(article_ids) == all_articles:
+        raise click.UsageError("Give article ids or --all (not both)")
+    progress = _BarProgress(verbose=False)
+    with obj.workspace() as ws:
+        try:
+            report = summarize_stored(
+                ws, None if all_articles else article_ids, engine=engine, force=force, progress=progress
+            )
+        finally:
+            progress.stop()
+    for line in report.fallbacks:
+        click.echo(f"warning: {line}", err=True)
+    for f in report.failures:
+        click.echo(f"failed: {f.input}: {f.reason}", err=True)
+    click.echo(
+        f"summarized {len(report.written)}, already had {len(report.skipped)}, failed {len(report.failures)}"
+    )
+    if report.failures:
+        sys.exit(1)
 
 
 @cli.command()
@@ -367,7 +452,28 @@ def settings_cmd(obj: _Ctx) -> None:
     """List every setting with its current value and help."""
     current = obj.settings
     for name, help_text in setting_help().items():
-        click.echo(f"{name} = {getattr(current, name)!r}\n    {help_text}  [SUANLI_{name.upper()}]")
+        value = getattr(current, name)
+        shown = ("'***'" if value else "''") if name in SECRET_SETTINGS else repr(value)
+        click.echo(f"{name} = {shown}\n    {help_text}  [SUANLI_{name.upper()}]")
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; keep the default on shared machines.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--auth", is_flag=True, help="Team mode: every page and API route needs an account or API token."
+)
+@click.pass_obj
+def serve(obj: _Ctx, host: str, port: int, auth: bool) -> None:
+    """Serve the web app and the REST API (search, articles, entities)."""
+    from .web import serve as run_server
+
+    run_server(obj.settings, host=host, port=port, auth=auth)
 
 
 @cli.command()

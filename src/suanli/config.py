@@ -59,6 +59,31 @@ class Settings:
         metadata={"help": "Text file of extra domain terms, one per line, added to the segmenter"},
     )
 
+    summary_engine: str = field(
+        default="extractive",
+        metadata={"help": "Engine that writes article summaries: extractive (offline) or llm"},
+    )
+    summarize_on_ingest: bool = field(
+        default=True, metadata={"help": "Write each article's summary when it is added"}
+    )
+    summary_policy: str = field(
+        default="mark",
+        metadata={"help": "What to do with a bullet that fails the citation check: mark or drop"},
+    )
+    llm_base_url: str = field(
+        default="",
+        metadata={"help": "OpenAI-compatible endpoint for the llm engine, e.g. https://api.deepseek.com/v1"},
+    )
+    llm_model: str = field(default="", metadata={"help": "Model name for the llm engine, e.g. deepseek-chat"})
+    llm_api_key: str = field(
+        default="",
+        repr=False,
+        metadata={"help": "API key for the llm engine; prefer the SUANLI_LLM_API_KEY environment variable"},
+    )
+    llm_timeout_s: float = field(default=60.0, metadata={"help": "Seconds allowed for one LLM request"})
+    llm_max_retries: int = field(default=2, metadata={"help": "Retries of a failed LLM request (429, 5xx)"})
+    llm_max_concurrency: int = field(default=4, metadata={"help": "LLM requests in flight at once"})
+
     def __post_init__(self) -> None:
         _validate(self)
 
@@ -74,6 +99,7 @@ class Settings:
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
+SECRET_SETTINGS = frozenset({"llm_api_key"})
 
 
 def setting_help() -> dict[str, str]:
@@ -90,7 +116,16 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"Setting 'max_redirects' must be between 0 and 5, got '{s.max_redirects}'")
     if s.max_bytes <= 0:
         raise ConfigError(f"Setting 'max_bytes' must be a positive number of bytes, got '{s.max_bytes}'")
-    for name in ("connect_timeout_s", "total_timeout_s"):
+    for name, allowed in (("summary_engine", ("extractive", "llm")), ("summary_policy", ("mark", "drop"))):
+        if getattr(s, name) not in allowed:
+            raise ConfigError(
+                f"Setting '{name}' must be one of {', '.join(allowed)}, got '{getattr(s, name)}'"
+            )
+    if s.llm_max_concurrency < 1 or s.llm_max_retries < 0:
+        raise ConfigError(
+            "Settings 'llm_max_concurrency' must be at least 1 and 'llm_max_retries' at least 0"
+        )
+    for name in ("connect_timeout_s", "total_timeout_s", "llm_timeout_s"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"Setting '{name}' must be a positive number of seconds")
     try:
@@ -115,9 +150,12 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
                 return tuple(p.strip() for p in raw.split(",") if p.strip())
             return tuple(str(p) for p in raw)
         if isinstance(default, bool):
-            if isinstance(raw, str):
-                return raw.strip().lower() in {"1", "true", "yes", "on"}
-            return bool(raw)
+            if isinstance(raw, bool):
+                return raw
+            word = str(raw).strip().lower()
+            if word not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError(f"'{raw}' is not one of true, false, 1, 0, yes, no, on, off")
+            return word in {"1", "true", "yes", "on"}
         if isinstance(default, int):
             return int(raw)
         if isinstance(default, float):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from suanli.summary.models import Summary
 
 Lang = Literal["zh", "en"]
 BlockKind = Literal["body", "heading", "byline", "caption", "disclaimer", "boilerplate"]
@@ -130,6 +133,7 @@ class SearchHit:
     score: float
     snippet: Snippet
     url: str | None = None
+    summary: Summary | None = None
 
 
 @dataclass(frozen=True, slots=True)

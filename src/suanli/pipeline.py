@@ -13,43 +13,23 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from .errors import StageError, StoreError, SuanliError, UnsupportedInputError
 from .models import AddReport, Failure, IndexDoc, RawPage, Source
+from .progress import NoProgress, Progress
 from .stages.extract import extract_article
 from .stages.feed import Feed, FeedItem, looks_like_feed, parse_feed
 from .stages.fetch import fetch_url
 from .stages.index import index_article
 from .stages.load import iter_paths, load_path
+from .summaries import write_summary
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 INDEX_BATCH = 256
-
-
-class Progress(Protocol):
-    """Receives progress of a batch; the CLI draws it, library callers may ignore it."""
-
-    def start(self, total: int | None) -> None: ...
-
-    def advance(self, label: str) -> None: ...
-
-    def added(self, article_id: str, origin: str) -> None: ...
-
-
-class _NoProgress:
-    def start(self, total: int | None) -> None:
-        pass
-
-    def advance(self, label: str) -> None:
-        pass
-
-    def added(self, article_id: str, origin: str) -> None:
-        pass
 
 
 @dataclass(slots=True)
@@ -99,7 +79,7 @@ def add_inputs(
     Example:
         >>> report = add_inputs(["news/", "https://example.com/feed.xml"], ws)  # doctest: +SKIP
     """
-    batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or _NoProgress(), source_override=source)
+    batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress(), source_override=source)
     # 1.
     sync_index(ws)
     # 2.
@@ -147,7 +127,7 @@ def update_sources(
     progress: Progress | None = None,
 ) -> AddReport:
     """Poll every registered feed again (conditional GET) and ingest the items not seen before."""
-    batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or _NoProgress())
+    batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress())
     sync_index(ws)
     feeds = ws.store.feed_sources()
     batch.progress.start(len(feeds))
@@ -179,7 +159,7 @@ def sync_index(ws: Workspace, *, batch_size: int = 500) -> int:
 
 def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
     """Rebuild the search index from the store; return the number of articles indexed."""
-    prog = progress or _NoProgress()
+    prog = progress or NoProgress()
     ws.index.clear()
     ws.store.mark_all_unindexed()
     prog.start(ws.store.stats().articles)
@@ -335,7 +315,15 @@ def _ingest_page(batch: _Batch, page: RawPage) -> None:
         batch.fail(page.origin, str(exc))
         return
     batch.warnings.extend(article.warnings)
-    if not ws.store.add_article(article):
+    if ws.store.find_duplicate(article) is not None:
+        batch.already.append(page.origin)
+        return
+    summary = None
+    if ws.settings.summarize_on_ingest:
+        summary = write_summary(article, ws)
+        if summary.fallback_reason:
+            batch.warnings.append(f"Summary of '{page.origin}': {summary.fallback_reason}")
+    if not ws.store.add_article(article, summary):
         batch.already.append(page.origin)
         return
     batch.added.append(article.article_id)

@@ -10,6 +10,7 @@ from .errors import BadQueryError
 from .models import Article, SearchHit, SearchQuery, SearchResult, Snippet
 from .stages.segment import normalize_text
 from .store.tantivy_index import IndexFilter
+from .summaries import shown_summary
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,9 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
         lang=query.lang,
     )
     found = ws.index.search(terms, flt, limit=query.limit, offset=query.offset, by_date=query.sort == "date")
-    articles = {a.article_id: a for a in ws.store.get_articles([i for i, _ in found.hits])}
+    ids = [i for i, _ in found.hits]
+    articles = {a.article_id: a for a in ws.store.get_articles(ids)}
+    summaries = ws.store.get_summaries(ids)
     hits = []
     for article_id, score in found.hits:
         article = articles.get(article_id)
@@ -77,6 +80,9 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
                 score=score,
                 snippet=make_snippet(article, terms),
                 url=article.canonical_url or article.url,
+                summary=shown_summary(summaries[article_id], ws.settings)
+                if article_id in summaries
+                else None,
             )
         )
     return SearchResult(query=query, terms=terms, total=found.total, hits=tuple(hits))

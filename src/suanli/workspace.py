@@ -18,6 +18,7 @@ class Workspace:
     store: Store
     index: TantivyIndex
     segmenter: Segmenter
+    terms: tuple[str, ...] = ()
 
     def close(self) -> None:
         self.store.close()
@@ -38,7 +39,9 @@ def index_path(settings: Settings) -> Path:
     return Path(settings.data_dir) / "index"
 
 
-def open_workspace(settings: Settings, *, segmenter: Segmenter | None = None) -> Workspace:
+def open_workspace(
+    settings: Settings, *, segmenter: Segmenter | None = None, terms: tuple[str, ...] | None = None
+) -> Workspace:
     """Open store, index and segmenter for ``settings``.
 
     Example:
@@ -48,8 +51,9 @@ def open_workspace(settings: Settings, *, segmenter: Segmenter | None = None) ->
     store = open_store(settings.resolved_db_url)
     try:
         index = TantivyIndex(index_path(settings))
-        seg = segmenter or Segmenter(load_terms(settings))
+        words = terms if terms is not None else tuple(load_terms(settings))
+        seg = segmenter or Segmenter(words)
     except BaseException:
         store.close()
         raise
-    return Workspace(settings=settings, store=store, index=index, segmenter=seg)
+    return Workspace(settings=settings, store=store, index=index, segmenter=seg, terms=words)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from suanli.models import Article, Failure, Source, SourceStats, Stats
+from suanli.summary.models import Summary
 
 
 class Store(Protocol):
@@ -24,8 +25,18 @@ class Store(Protocol):
     def find_by_url(self, url: str) -> str | None:
         """Id of a stored article fetched from or canonically at ``url``."""
 
-    def add_article(self, article: Article) -> bool:
-        """Store ``article`` with its blocks in one transaction; False if it duplicates a stored one."""
+    def add_article(self, article: Article, summary: Summary | None = None) -> bool:
+        """Store ``article`` with its blocks (and summary) in one transaction; False if it is a duplicate."""
+
+    def save_summary(self, summary: Summary) -> None:
+        """Create or replace the summary of an article."""
+
+    def get_summaries(self, article_ids: Sequence[str]) -> dict[str, Summary]:
+        """Summaries of those articles that have one."""
+
+    def ids_without_summary(self, limit: int = 1000) -> list[str]: ...
+
+    def all_ids(self) -> list[str]: ...
 
     def get_article(self, article_id: str) -> Article:
         """Article by id or unique id prefix (at least 4 characters); raises NotFoundError."""

@@ -99,3 +99,19 @@ def m003_failures(db: Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m004_summaries(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE summaries (
+            article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+            engine TEXT NOT NULL,
+            engine_version TEXT NOT NULL,
+            is_fully_supported INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """
+    )

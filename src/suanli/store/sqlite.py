@@ -11,8 +11,8 @@ from pathlib import Path
 
 from suanli.errors import MigrationError, NotFoundError, StoreError
 from suanli.models import Article, Block, Failure, Source, SourceStats, Stats
-
-from .migrations import MIGRATIONS
+from suanli.store.migrations import MIGRATIONS
+from suanli.summary.models import Summary, summary_from_dict, summary_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class SQLiteStore:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def add_article(self, article: Article) -> bool:
+    def add_article(self, article: Article, summary: Summary | None = None) -> bool:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -130,6 +130,8 @@ class SQLiteStore:
                 "INSERT INTO blocks (article_id, position, kind, number, text) VALUES (?, ?, ?, ?, ?)",
                 [(article.article_id, b.position, b.kind, b.number, b.text) for b in article.blocks],
             )
+            if summary is not None:
+                self._write_summary(summary)
             db.execute(
                 "INSERT OR IGNORE INTO sources (name, added_at) VALUES (?, ?)",
                 (article.source, datetime.now(UTC).isoformat()),
@@ -208,6 +210,47 @@ class SQLiteStore:
                 )
             )
         return out
+
+    # -- summaries ---------------------------------------------------------------------
+
+    def _write_summary(self, summary: Summary) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO summaries"
+            " (article_id, engine, engine_version, is_fully_supported, created_at, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                summary.article_id,
+                summary.engine,
+                summary.engine_version,
+                int(summary.is_fully_supported),
+                datetime.now(UTC).isoformat(),
+                json.dumps(summary_to_dict(summary), ensure_ascii=False),
+            ),
+        )
+
+    def save_summary(self, summary: Summary) -> None:
+        with self._tx():
+            self._write_summary(summary)
+
+    def get_summaries(self, article_ids: Sequence[str]) -> dict[str, Summary]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        rows = self._db.execute(
+            f"SELECT article_id, data FROM summaries WHERE article_id IN ({marks})", list(article_ids)
+        )
+        return {str(aid): summary_from_dict(json.loads(data)) for aid, data in rows}
+
+    def ids_without_summary(self, limit: int = 1000) -> list[str]:
+        rows = self._db.execute(
+            "SELECT a.article_id FROM articles a LEFT JOIN summaries s ON s.article_id = a.article_id"
+            " WHERE s.article_id IS NULL ORDER BY a.rowid LIMIT ?",
+            (limit,),
+        )
+        return [str(r[0]) for r in rows]
+
+    def all_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._db.execute("SELECT article_id FROM articles ORDER BY rowid")]
 
     # -- index bookkeeping ---------------------------------------------------------------
 
