@@ -46,7 +46,7 @@ def write_summary(article: Article, ws: Workspace, *, engine: str | None = None)
 
 def shown_summary(summary: Summary, settings: Settings) -> Summary:
     """The summary as users see it: unsupported bullets dropped or kept marked, per ``summary_policy``."""
-    return apply_policy(summary, settings.summary_policy)  # type: ignore[arg-type]
+    return apply_policy(summary, settings.summary_policy)
 
 
 def summarize_stored(

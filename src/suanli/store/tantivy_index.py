@@ -155,7 +155,8 @@ class TantivyIndex:
             kwargs["order"] = tantivy.Order.Desc
         result = searcher.search(q.boolean_query(clauses), **kwargs)  # type: ignore[arg-type]
         hits = tuple((str(searcher.doc(addr)["article_id"][0]), float(key)) for key, addr in result.hits)
-        return IndexHits(total=int(result.count or 0), hits=hits)
+        # tantivy's bundled type stubs omit SearchResult.count, which exists at run time.
+        return IndexHits(total=int(getattr(result, "count", 0) or 0), hits=hits)
 
     def reload(self) -> None:
         self._index.reload()
