@@ -114,3 +114,12 @@ def test_find_date_returns_the_matched_substring():
     assert found is not None
     assert found.text == "2026年9月1日 09:00"
     assert found.moment == _at(2026, 9, 1, 9, 0)
+
+
+def test_feed_dates_take_the_machine_format_fast_path() -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2025, 10, 1, tzinfo=tz)
+    assert parse_date("Mon, 29 Sep 2025 21:00:00 +0800", tz=tz, now=now) == datetime(2025, 9, 29, 21, tzinfo=tz)
+    assert parse_date("2025-09-29T13:00:00Z", tz=tz, now=now) == datetime(2025, 9, 29, 21, tzinfo=tz)

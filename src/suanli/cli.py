@@ -73,8 +73,9 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, data_dir: str | None, debug: bool) -> None:
     """suanli (算力): ingest, number and search AI-compute news in Chinese and English."""
+    # Per-input problems reach users as "failed:" lines; libraries' own logs only with --debug.
     logging.basicConfig(
-        level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+        level=logging.DEBUG if debug else logging.CRITICAL, format="%(levelname)s %(name)s: %(message)s"
     )
     ctx.obj = _Ctx({"db_url": db_url, "data_dir": data_dir}, debug)
 

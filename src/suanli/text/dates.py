@@ -7,6 +7,7 @@ miss reaches dateparser, which is slow to import and to call the first time.
 from __future__ import annotations
 
 import logging
+import email.utils
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -65,14 +66,36 @@ def parse_date(text: str, *, tz: ZoneInfo, now: datetime) -> datetime | None:
     if not normalized:
         return None
     local_now = _local_now(now, tz)
-    # 1. Fast path: Chinese, numeric and English month-name forms anywhere in the string.
+    # 1. Machine formats that feeds and metadata use: RFC 2822 and ISO 8601 (dateparser costs ~25 ms each).
+    machine = _machine_date(normalized, tz)
+    if machine is not None:
+        return machine
+    # 2. Chinese, numeric and English month-name forms anywhere in the string.
     found = _first_date(normalized, tz, local_now, allow_bare_relative=True)
     if found is not None:
         return found.moment
-    # 2. dateparser for the rest (RFC 2822 from feeds, other English forms).
+    # 3. dateparser for the rest (other English forms).
     if len(normalized) <= _DATEPARSER_MAX_CHARS and re.search(r"\d", normalized):
         return _dateparser(normalized, tz, local_now)
     return None
+
+
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _machine_date(text: str, tz: ZoneInfo) -> datetime | None:
+    parsed: datetime | None = None
+    try:
+        if _RFC2822.match(text):
+            parsed = email.utils.parsedate_to_datetime(text)
+        elif _ISO.match(text):
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
 
 
 def find_date_in_text(text: str, *, tz: ZoneInfo, now: datetime) -> datetime | None:
