@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from suanli.config import Settings
+from suanli.knowledge import KnowledgeBase, load_kb
 from suanli.models import Article, Block
 from suanli.stages.segment import Segmenter
 from suanli.workspace import Workspace, open_workspace
@@ -44,9 +45,14 @@ def segmenter() -> Segmenter:
     return Segmenter(load_terms(Settings(data_dir="/nonexistent")) + TEST_TERMS)
 
 
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
 @pytest.fixture
-def ws(settings: Settings, segmenter: Segmenter) -> Iterator[Workspace]:
-    with open_workspace(settings, segmenter=segmenter) as workspace:
+def ws(settings: Settings, segmenter: Segmenter, kb: KnowledgeBase) -> Iterator[Workspace]:
+    with open_workspace(settings, segmenter=segmenter, kb=kb) as workspace:
         yield workspace
 
 

@@ -121,5 +121,6 @@ def test_feed_dates_take_the_machine_format_fast_path() -> None:
 
     tz = ZoneInfo("Asia/Shanghai")
     now = datetime(2025, 10, 1, tzinfo=tz)
-    assert parse_date("Mon, 29 Sep 2025 21:00:00 +0800", tz=tz, now=now) == datetime(2025, 9, 29, 21, tzinfo=tz)
+    expected = datetime(2025, 9, 29, 21, tzinfo=tz)
+    assert parse_date("Mon, 29 Sep 2025 21:00:00 +0800", tz=tz, now=now) == expected
     assert parse_date("2025-09-29T13:00:00Z", tz=tz, now=now) == datetime(2025, 9, 29, 21, tzinfo=tz)

@@ -263,3 +263,9 @@ def test_amount_parsing_adds_prices_counts_points_and_chinese_scales() -> None:
         ("3882.78点", 3882.78, "points"),
         ("万亿元", 1e12, "CNY"),
     ]
+
+
+def test_a_company_named_after_the_previous_subject_takes_the_next_fact(kb: KnowledgeBase) -> None:
+    got = rows(kb, "8月22日，万得GPU指数上涨9.87%，寒武纪股价涨停，市值超过5000亿元。")
+    assert ("wind-gpu-index", "price_change", 9.87, "%", "2025-08-22") in got
+    assert ("cambricon", "market_cap", 5e11, "CNY", "2025-08-22") in got

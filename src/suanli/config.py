@@ -59,6 +59,12 @@ class Settings:
         metadata={"help": "Text file of extra domain terms, one per line, added to the segmenter"},
     )
 
+    kb_files: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "Your own entity files (TOML, format in docs/knowledge.md) added to the shipped base"
+        },
+    )
     summary_engine: str = field(
         default="extractive",
         metadata={"help": "Engine that writes article summaries: extractive (offline) or llm"},

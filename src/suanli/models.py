@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -100,6 +100,8 @@ class IndexDoc:
     source: str
     lang: Lang
     date_ts: int
+    entity_ids: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ class SearchQuery:
     sort: Literal["relevance", "date"] = "relevance"
     limit: int = 10
     offset: int = 0
+    entity: str | None = None
+    event_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +192,31 @@ class Stats:
     pending_index: int = 0
     oldest_published_at: datetime | None = None
     newest_published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTags:
+    """Entity ids and event types of one article, as the search index filters on them."""
+
+    entity_ids: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FactQuery:
+    entity_id: str | None = None
+    metric: str | None = None
+    since: date | None = None
+    until: date | None = None
+    article_ids: tuple[str, ...] | None = None
+    limit: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    entity_id: str | None = None
+    event_type: str | None = None
+    since: date | None = None
+    until: date | None = None
+    article_ids: tuple[str, ...] | None = None
+    limit: int = 200

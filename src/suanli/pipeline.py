@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import StageError, StoreError, SuanliError, UnsupportedInputError
-from .models import AddReport, Failure, IndexDoc, RawPage, Source
+from .knowledge import analyze_article
+from .models import AddReport, ArticleTags, Failure, IndexDoc, RawPage, Source
 from .progress import NoProgress, Progress
 from .stages.extract import extract_article
 from .stages.feed import Feed, FeedItem, looks_like_feed, parse_feed
@@ -152,7 +153,8 @@ def sync_index(ws: Workspace, *, batch_size: int = 500) -> int:
         if not ids:
             return done
         articles = ws.store.get_articles(ids)
-        ws.index.add([index_article(a, ws.segmenter) for a in articles])
+        tags = ws.store.article_tags(ids)
+        ws.index.add([index_article(a, ws.segmenter, tags.get(a.article_id)) for a in articles])
         ws.store.mark_indexed(ids)
         done += len(ids)
 
@@ -168,7 +170,10 @@ def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
         ids = ws.store.unindexed_ids(500)
         if not ids:
             return done
-        ws.index.add([index_article(a, ws.segmenter) for a in ws.store.get_articles(ids)])
+        tags = ws.store.article_tags(ids)
+        ws.index.add(
+            [index_article(a, ws.segmenter, tags.get(a.article_id)) for a in ws.store.get_articles(ids)]
+        )
         ws.store.mark_indexed(ids)
         done += len(ids)
         for i in ids:
@@ -318,17 +323,19 @@ def _ingest_page(batch: _Batch, page: RawPage) -> None:
     if ws.store.find_duplicate(article) is not None:
         batch.already.append(page.origin)
         return
+    knowledge = analyze_article(article, ws.kb(), tz=ws.settings.tz)
     summary = None
     if ws.settings.summarize_on_ingest:
         summary = write_summary(article, ws)
         if summary.fallback_reason:
             batch.warnings.append(f"Summary of '{page.origin}': {summary.fallback_reason}")
-    if not ws.store.add_article(article, summary):
+    if not ws.store.add_article(article, summary, knowledge):
         batch.already.append(page.origin)
         return
     batch.added.append(article.article_id)
     batch.progress.added(article.article_id, page.origin)
-    batch.pending.append(index_article(article, ws.segmenter))
+    tags = ArticleTags(knowledge.entity_ids, knowledge.event_types)
+    batch.pending.append(index_article(article, ws.segmenter, tags))
     _flush_index(batch)
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from .errors import BadQueryError
+from .knowledge.models import EVENT_TYPES
 from .models import Article, SearchHit, SearchQuery, SearchResult, Snippet
 from .stages.segment import normalize_text
 from .store.tantivy_index import IndexFilter
@@ -54,11 +55,15 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
         raise BadQueryError(
             f"Query '{query.text}' has no searchable words; use letters, digits or Chinese characters"
         )
+    if query.event_type is not None and query.event_type not in EVENT_TYPES:
+        raise BadQueryError(f"Event type must be one of {', '.join(EVENT_TYPES)}, got '{query.event_type}'")
     flt = IndexFilter(
         since_ts=_ts(query.since),
         until_ts=_ts(query.until),
         source=query.source,
         lang=query.lang,
+        entity_id=ws.resolve_entity(query.entity).entity_id if query.entity else None,
+        event_type=query.event_type,
     )
     found = ws.index.search(terms, flt, limit=query.limit, offset=query.offset, by_date=query.sort == "date")
     ids = [i for i, _ in found.hits]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .config import Settings
 from .dictionary import load_terms
+from .errors import BadQueryError
+from .knowledge import Entity, KnowledgeBase, load_kb
 from .stages.segment import Segmenter
 from .store import Store, open_store, sqlite_path
 from .store.tantivy_index import TantivyIndex
@@ -19,6 +22,23 @@ class Workspace:
     index: TantivyIndex
     segmenter: Segmenter
     terms: tuple[str, ...] = ()
+    knowledge_base: KnowledgeBase | None = None
+
+    def kb(self) -> KnowledgeBase:
+        """The entity base (shipped plus the ``kb_files`` setting), loaded on first use."""
+        if self.knowledge_base is None:
+            self.knowledge_base = _load_kb(tuple(str(Path(p).expanduser()) for p in self.settings.kb_files))
+        return self.knowledge_base
+
+    def resolve_entity(self, name: str) -> Entity:
+        """The one entity called ``name`` (id, name, alias or ticker); BadQueryError otherwise."""
+        found = self.kb().lookup(name.strip())
+        if not found:
+            raise BadQueryError(f"No entity called '{name}'; list known ones with 'suanli kb list'")
+        if len(found) > 1:
+            choices = ", ".join(f"{e.entity_id} ({e.name})" for e in found)
+            raise BadQueryError(f"Entity name '{name}' is ambiguous; use one of the ids: {choices}")
+        return found[0]
 
     def close(self) -> None:
         self.store.close()
@@ -28,6 +48,12 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@lru_cache(maxsize=4)
+def _load_kb(paths: tuple[str, ...]) -> KnowledgeBase:
+    # The base is immutable and takes about a second to build; one copy per process and file list.
+    return load_kb(paths)
 
 
 def index_path(settings: Settings) -> Path:
@@ -40,7 +66,11 @@ def index_path(settings: Settings) -> Path:
 
 
 def open_workspace(
-    settings: Settings, *, segmenter: Segmenter | None = None, terms: tuple[str, ...] | None = None
+    settings: Settings,
+    *,
+    segmenter: Segmenter | None = None,
+    terms: tuple[str, ...] | None = None,
+    kb: KnowledgeBase | None = None,
 ) -> Workspace:
     """Open store, index and segmenter for ``settings``.
 
@@ -56,4 +86,6 @@ def open_workspace(
     except BaseException:
         store.close()
         raise
-    return Workspace(settings=settings, store=store, index=index, segmenter=seg, terms=words)
+    return Workspace(
+        settings=settings, store=store, index=index, segmenter=seg, terms=words, knowledge_base=kb
+    )

@@ -102,7 +102,11 @@ def choose_subject(
         return _as_subject(text, folded, mentions, candidate)
     if metric != "spec" and _names_itself(own):
         return Subject(own)
-    if previous is not None:
+    # A compatible entity named after the previous fact's subject is the nearer subject
+    # ("指数上涨9.87%，寒武纪股价涨停，市值超过5000亿元": the market cap is 寒武纪's).
+    if previous is not None and not (
+        candidate is not None and previous.start is not None and candidate.start > previous.start
+    ):
         return previous
     if candidate is not None:
         return _as_subject(text, folded, mentions, candidate)

@@ -326,3 +326,21 @@ class Conflict:
     aspect: str | None
     period: Period
     facts: tuple[Fact, Fact]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleKnowledge:
+    """What one article says in knowledge terms: its entity mentions, numeric facts and events."""
+
+    mentions: tuple[Mention, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        """Resolved entities the article names, sorted."""
+        return tuple(sorted({m.entity_id for m in self.mentions if m.entity_id}))
+
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        return tuple(sorted({e.event_type for e in self.events}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from suanli.models import Article, IndexDoc
+from suanli.models import Article, ArticleTags, IndexDoc
 
 from .segment import Segmenter
 
@@ -17,7 +17,7 @@ def article_date_ts(article: Article) -> int:
     return int(when.timestamp()) if when is not None else 0
 
 
-def index_article(article: Article, segmenter: Segmenter) -> IndexDoc:
+def index_article(article: Article, segmenter: Segmenter, tags: ArticleTags | None = None) -> IndexDoc:
     """Segment an article's title and body paragraphs into whitespace-joined tokens.
 
     Headings count as body text for search; bylines, captions, disclaimers and
@@ -34,4 +34,6 @@ def index_article(article: Article, segmenter: Segmenter) -> IndexDoc:
         source=article.source,
         lang=article.lang,
         date_ts=article_date_ts(article),
+        entity_ids=tags.entity_ids if tags else (),
+        event_types=tags.event_types if tags else (),
     )

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from suanli.models import Article, Failure, Source, SourceStats, Stats
+from suanli.knowledge.models import ArticleKnowledge, Event, Fact
+from suanli.models import Article, ArticleTags, EventQuery, FactQuery, Failure, Source, SourceStats, Stats
 from suanli.summary.models import Summary
 
 
@@ -25,8 +26,24 @@ class Store(Protocol):
     def find_by_url(self, url: str) -> str | None:
         """Id of a stored article fetched from or canonically at ``url``."""
 
-    def add_article(self, article: Article, summary: Summary | None = None) -> bool:
-        """Store ``article`` with its blocks (and summary) in one transaction; False if it is a duplicate."""
+    def add_article(
+        self, article: Article, summary: Summary | None = None, knowledge: ArticleKnowledge | None = None
+    ) -> bool:
+        """Store ``article`` with its blocks, summary and knowledge in one transaction.
+
+        Returns False, storing nothing, when it duplicates a stored article.
+        """
+
+    def save_knowledge(self, article_id: str, knowledge: ArticleKnowledge) -> None:
+        """Replace the mentions, facts and events of an article."""
+
+    def article_tags(self, article_ids: Sequence[str]) -> dict[str, ArticleTags]: ...
+
+    def find_facts(self, query: FactQuery) -> list[Fact]:
+        """Facts, newest period first; ``since``/``until`` compare with the period (else publish date)."""
+
+    def find_events(self, query: EventQuery) -> list[Event]:
+        """Per-article events (merge them with ``merge_events``), newest first."""
 
     def save_summary(self, summary: Summary) -> None:
         """Create or replace the summary of an article."""

@@ -115,3 +115,52 @@ def m004_summaries(db: Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m005_knowledge(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+            paragraph INTEGER,
+            entity_id TEXT,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX mentions_article ON mentions(article_id)")
+    db.execute("CREATE INDEX mentions_entity ON mentions(entity_id)")
+    db.execute(
+        """
+        CREATE TABLE facts (
+            fact_id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+            paragraph INTEGER NOT NULL,
+            subject_id TEXT,
+            metric TEXT NOT NULL,
+            period_start TEXT,
+            period_end TEXT,
+            data TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX facts_article ON facts(article_id)")
+    db.execute("CREATE INDEX facts_subject ON facts(subject_id, metric)")
+    db.execute(
+        """
+        CREATE TABLE events (
+            event_row INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+            event_type TEXT NOT NULL,
+            period_start TEXT,
+            period_end TEXT,
+            entity_ids TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_article ON events(article_id)")
+    db.execute("CREATE INDEX events_type ON events(event_type)")

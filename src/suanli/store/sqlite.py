@@ -10,7 +10,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from suanli.errors import MigrationError, NotFoundError, StoreError
-from suanli.models import Article, Block, Failure, Source, SourceStats, Stats
+from suanli.knowledge.models import ArticleKnowledge, Event, Fact
+from suanli.knowledge.records import event_from_dict, event_to_dict, fact_from_dict, fact_to_dict
+from suanli.models import (
+    Article,
+    ArticleTags,
+    Block,
+    EventQuery,
+    FactQuery,
+    Failure,
+    Source,
+    SourceStats,
+    Stats,
+)
 from suanli.store.migrations import MIGRATIONS
 from suanli.summary.models import Summary, summary_from_dict, summary_to_dict
 
@@ -100,7 +112,9 @@ class SQLiteStore:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def add_article(self, article: Article, summary: Summary | None = None) -> bool:
+    def add_article(
+        self, article: Article, summary: Summary | None = None, knowledge: ArticleKnowledge | None = None
+    ) -> bool:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -132,6 +146,8 @@ class SQLiteStore:
             )
             if summary is not None:
                 self._write_summary(summary)
+            if knowledge is not None:
+                self._write_knowledge(article.article_id, knowledge)
             db.execute(
                 "INSERT OR IGNORE INTO sources (name, added_at) VALUES (?, ?)",
                 (article.source, datetime.now(UTC).isoformat()),
@@ -251,6 +267,119 @@ class SQLiteStore:
 
     def all_ids(self) -> list[str]:
         return [str(r[0]) for r in self._db.execute("SELECT article_id FROM articles ORDER BY rowid")]
+
+    # -- knowledge -------------------------------------------------------------------------
+
+    def _write_knowledge(self, article_id: str, knowledge: ArticleKnowledge) -> None:
+        db = self._db
+        for table in ("mentions", "facts", "events"):
+            db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        db.executemany(
+            'INSERT INTO mentions (article_id, paragraph, entity_id, text, start, "end")'
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, m.paragraph_number, m.entity_id, m.text, m.start, m.end)
+                for m in knowledge.mentions
+            ],
+        )
+        db.executemany(
+            "INSERT INTO facts (article_id, paragraph, subject_id, metric, period_start, period_end, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    f.paragraph_number,
+                    f.subject_id,
+                    f.metric,
+                    f.period.start.isoformat() if f.period else None,
+                    f.period.end.isoformat() if f.period else None,
+                    json.dumps(fact_to_dict(f), ensure_ascii=False),
+                )
+                for f in knowledge.facts
+            ],
+        )
+        db.executemany(
+            "INSERT INTO events (article_id, event_type, period_start, period_end, entity_ids, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    e.event_type,
+                    e.period.start.isoformat() if e.period else None,
+                    e.period.end.isoformat() if e.period else None,
+                    " " + " ".join(sorted(set(e.subject_ids) | set(e.entity_ids))) + " ",
+                    json.dumps(event_to_dict(e), ensure_ascii=False),
+                )
+                for e in knowledge.events
+            ],
+        )
+
+    def save_knowledge(self, article_id: str, knowledge: ArticleKnowledge) -> None:
+        with self._tx():
+            self._write_knowledge(article_id, knowledge)
+
+    def article_tags(self, article_ids: Sequence[str]) -> dict[str, ArticleTags]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        entities: dict[str, set[str]] = {i: set() for i in article_ids}
+        events: dict[str, set[str]] = {i: set() for i in article_ids}
+        for aid, eid in self._db.execute(
+            f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL"
+            f" AND article_id IN ({marks})",
+            list(article_ids),
+        ):
+            entities[aid].add(eid)
+        for aid, etype in self._db.execute(
+            f"SELECT DISTINCT article_id, event_type FROM events WHERE article_id IN ({marks})",
+            list(article_ids),
+        ):
+            events[aid].add(etype)
+        return {i: ArticleTags(tuple(sorted(entities[i])), tuple(sorted(events[i]))) for i in article_ids}
+
+    def find_facts(self, query: FactQuery) -> list[Fact]:
+        sql = "SELECT f.data FROM facts f JOIN articles a ON a.article_id = f.article_id WHERE 1 = 1"
+        params: list[object] = []
+        if query.entity_id:
+            sql += " AND f.subject_id = ?"
+            params.append(query.entity_id)
+        if query.metric:
+            sql += " AND f.metric = ?"
+            params.append(query.metric)
+        if query.since:
+            sql += " AND COALESCE(f.period_end, substr(a.published_at, 1, 10)) >= ?"
+            params.append(query.since.isoformat())
+        if query.until:
+            sql += " AND COALESCE(f.period_start, substr(a.published_at, 1, 10)) <= ?"
+            params.append(query.until.isoformat())
+        if query.article_ids is not None:
+            sql += f" AND f.article_id IN ({','.join('?' * len(query.article_ids))})"
+            params.extend(query.article_ids)
+        sql += " ORDER BY COALESCE(f.period_start, a.published_at) DESC, f.fact_id LIMIT ?"
+        params.append(query.limit)
+        return [fact_from_dict(json.loads(row[0])) for row in self._db.execute(sql, params)]
+
+    def find_events(self, query: EventQuery) -> list[Event]:
+        sql = "SELECT e.data FROM events e JOIN articles a ON a.article_id = e.article_id WHERE 1 = 1"
+        params: list[object] = []
+        if query.entity_id:
+            sql += " AND e.entity_ids LIKE ?"
+            params.append(f"% {query.entity_id} %")
+        if query.event_type:
+            sql += " AND e.event_type = ?"
+            params.append(query.event_type)
+        if query.since:
+            sql += " AND COALESCE(e.period_end, substr(a.published_at, 1, 10)) >= ?"
+            params.append(query.since.isoformat())
+        if query.until:
+            sql += " AND COALESCE(e.period_start, substr(a.published_at, 1, 10)) <= ?"
+            params.append(query.until.isoformat())
+        if query.article_ids is not None:
+            sql += f" AND e.article_id IN ({','.join('?' * len(query.article_ids))})"
+            params.extend(query.article_ids)
+        sql += " ORDER BY COALESCE(e.period_start, a.published_at) DESC, e.event_row LIMIT ?"
+        params.append(query.limit)
+        return [event_from_dict(json.loads(row[0])) for row in self._db.execute(sql, params)]
 
     # -- index bookkeeping ---------------------------------------------------------------
 

@@ -28,6 +28,8 @@ class IndexFilter:
     until_ts: int | None = None
     source: str | None = None
     lang: str | None = None
+    entity_id: str | None = None
+    event_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
     b.add_text_field("source", tokenizer_name="raw", index_option="basic")
     b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("entities", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("events", tokenizer_name="raw", index_option="basic")
     b.add_integer_field("date", indexed=True, fast=True)
     return b.build()
 
@@ -78,16 +82,19 @@ class TantivyIndex:
         try:
             for d in docs:
                 writer.delete_documents_by_term("article_id", d.article_id)
-                writer.add_document(
-                    tantivy.Document(
-                        article_id=d.article_id,
-                        title=d.title_tokens,
-                        body=d.body_tokens,
-                        source=d.source,
-                        lang=d.lang,
-                        date=d.date_ts,
-                    )
+                doc = tantivy.Document(
+                    article_id=d.article_id,
+                    title=d.title_tokens,
+                    body=d.body_tokens,
+                    source=d.source,
+                    lang=d.lang,
+                    date=d.date_ts,
                 )
+                for entity_id in d.entity_ids:
+                    doc.add_text("entities", entity_id)
+                for event_type in d.event_types:
+                    doc.add_text("events", event_type)
+                writer.add_document(doc)
             writer.commit()
             writer.wait_merging_threads()
         except ValueError as exc:
@@ -136,7 +143,12 @@ class TantivyIndex:
                 ]
             )
             clauses.append((tantivy.Occur.Must, either))
-        for field, value in (("source", flt.source), ("lang", flt.lang)):
+        for field, value in (
+            ("source", flt.source),
+            ("lang", flt.lang),
+            ("entities", flt.entity_id),
+            ("events", flt.event_type),
+        ):
             if value:
                 clauses.append((tantivy.Occur.Must, q.term_query(self.schema, field, value)))
         if flt.since_ts is not None or flt.until_ts is not None:
