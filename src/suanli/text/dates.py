@@ -6,8 +6,8 @@ miss reaches dateparser, which is slow to import and to call the first time.
 
 from __future__ import annotations
 
-import logging
 import email.utils
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
