@@ -1,0 +1,220 @@
+"""UI strings of the web pages in Chinese (the default) and English, chosen by ``?hl=`` or a cookie."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+UiLang = Literal["zh", "en"]
+UI_LANGS: tuple[UiLang, ...] = ("zh", "en")
+
+# key: (zh, en)
+_STRINGS: dict[str, tuple[str, str]] = {
+    "brand": ("AI算力市场", "AI Compute Market"),
+    "nav_search": ("搜索文档", "Search"),
+    "nav_entities": ("实体", "Entities"),
+    "nav_add": ("添加文章", "Add articles"),
+    "nav_api": ("API", "API"),
+    "switch_lang": ("English", "中文"),
+    "logout": ("退出", "Log out"),
+    "query_placeholder": ("输入关键词，如 寒武纪 市值", "Keywords, e.g. 寒武纪 市值 or HBM"),
+    "search_button": ("搜索", "Search"),
+    "filters": ("筛选", "Filters"),
+    "since": ("起始日期", "From"),
+    "until": ("截止日期", "To"),
+    "source": ("来源", "Source"),
+    "any_source": ("全部来源", "All sources"),
+    "lang": ("语言", "Language"),
+    "any_lang": ("全部语言", "All languages"),
+    "lang_zh": ("中文", "Chinese"),
+    "lang_en": ("英文", "English"),
+    "entity": ("实体", "Entity"),
+    "any_entity": ("全部实体", "All entities"),
+    "event_type": ("事件类型", "Event type"),
+    "any_event_type": ("全部事件", "All events"),
+    "sort": ("排序", "Sort"),
+    "sort_relevance": ("相关度", "Relevance"),
+    "sort_date": ("时间", "Date"),
+    "results": ("条结果", "results"),
+    "words": ("检索词", "Words"),
+    "no_query_title": ("搜索AI算力新闻", "Search AI-compute news"),
+    "no_query_help": (
+        "输入一个或多个关键词；每个词都必须出现在标题或正文中。也可以试试：",
+        "Type one or more words; every word must occur in the title or body. Try:",
+    ),
+    "corpus_size": ("篇文章已收录", "articles stored"),
+    "empty_corpus": (
+        "还没有文章。请先在“添加文章”页面粘贴网址或RSS地址，或在终端运行 suanli add。",
+        "No articles yet. Paste URLs or a feed on the “Add articles” page, or run suanli add in a terminal.",
+    ),
+    "no_results_title": ("没有找到匹配的文章", "No articles match"),
+    "no_results_help": (
+        "试试减少关键词、换一个说法，或去掉日期、来源等筛选条件。",
+        "Try fewer words, another wording, or remove the date, source and other filters.",
+    ),
+    "clear_filters": ("清除筛选", "Clear filters"),
+    "core_points": ("文章核心观点", "Core points"),
+    "quick_read": ("快速阅读", "Quick read"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "page": ("第{n}页", "Page {n}"),
+    "published": ("发布时间", "Published"),
+    "undated": ("日期不详", "undated"),
+    "authors": ("作者", "Authors"),
+    "original": ("查看原文", "Original article"),
+    "keywords": ("关键词", "Keywords"),
+    "related": ("你可能还想读", "You may also like"),
+    "no_related": ("暂无相关文章", "No related articles yet"),
+    "caption": ("图注", "Caption"),
+    "disclaimer": ("声明", "Disclaimer"),
+    "sample_label": (
+        "suanli 示例文本（项目撰写，非新闻报道）",
+        "suanli sample text (project-written, not news reporting)",
+    ),
+    "no_summary": ("本文暂无摘要", "No summary for this article yet"),
+    "unsupported": ("未通过引文核对", "not supported by the cited paragraphs"),
+    "paragraph": ("第{n}段", "Paragraph {n}"),
+    "no_kb_title": ("还没有知识库", "No knowledge base yet"),
+    "no_kb_help": (
+        "实体、事实和事件将在知识库建立后显示在这里；在此之前请使用搜索。",
+        "Entities, facts and events appear here once the knowledge base is built; until then, use search.",
+    ),
+    "entities_title": ("实体", "Entities"),
+    "entity_type": ("类型", "Type"),
+    "names": ("名称", "Names"),
+    "aliases": ("别名", "Aliases"),
+    "codes": ("代码", "Codes"),
+    "vendor": ("厂商", "Vendor"),
+    "parent": ("母公司", "Parent"),
+    "country": ("国家/地区", "Country"),
+    "specs": ("规格", "Specifications"),
+    "spec_source": ("出处", "Source"),
+    "facts": ("事实", "Facts"),
+    "no_facts": ("暂无事实数据", "No facts yet"),
+    "metric": ("指标", "Metric"),
+    "value": ("数值", "Value"),
+    "period": ("时间", "Period"),
+    "evidence": ("出处", "Evidence"),
+    "events": ("事件时间线", "Event timeline"),
+    "no_events": ("暂无事件", "No events yet"),
+    "chart": ("走势", "Over time"),
+    "search_mentions": ("搜索提及该实体的文章", "Search articles that mention it"),
+    "add_title": ("添加文章", "Add articles"),
+    "add_help": (
+        "每行粘贴一个文章网址或RSS/Atom地址（只接受 http:// 与 https://）。",
+        "Paste one article URL or RSS/Atom feed URL per line (http:// and https:// only).",
+    ),
+    "add_feed": (
+        "登记为订阅源，之后可用 suanli update 更新",
+        "Register as feeds, to be polled by suanli update",
+    ),
+    "add_source": ("来源名称（可选）", "Source name (optional)"),
+    "add_button": ("开始添加", "Add"),
+    "job_state_queued": ("排队中", "Queued"),
+    "job_state_running": ("进行中", "Running"),
+    "job_state_done": ("已完成", "Done"),
+    "job_state_failed": ("失败", "Failed"),
+    "job_progress": ("进度", "Progress"),
+    "result_added": ("已添加", "added"),
+    "result_already": ("已存在", "already stored"),
+    "result_failed": ("失败", "failed"),
+    "error_title": ("出错了", "Something went wrong"),
+    "error_back": ("返回搜索", "Back to search"),
+    "login_title": ("登录", "Log in"),
+    "login_help": (
+        "此服务器开启了团队模式。请输入管理员发给你的API令牌。",
+        "This server runs in team mode. Enter the API token your administrator gave you.",
+    ),
+    "token": ("API令牌", "API token"),
+    "login_button": ("登录", "Log in"),
+    "api_docs": ("API 文档", "API documentation"),
+}
+
+_METRICS: dict[str, tuple[str, str]] = {
+    "price_change": ("涨跌幅", "price change"),
+    "price": ("价格", "price"),
+    "index_level": ("指数点位", "index level"),
+    "market_cap": ("市值", "market cap"),
+    "turnover": ("成交额", "turnover"),
+    "revenue": ("营收", "revenue"),
+    "profit": ("利润", "profit"),
+    "loss": ("亏损", "loss"),
+    "growth_rate": ("增速", "growth rate"),
+    "market_share": ("市场份额", "market share"),
+    "market_size": ("市场规模", "market size"),
+    "shipments": ("出货量", "shipments"),
+    "spec": ("规格", "spec"),
+    "fee_rate": ("费率", "fee rate"),
+    "fine": ("罚款", "fine"),
+    "valuation": ("估值", "valuation"),
+    "funding": ("融资", "funding"),
+    "investment": ("投资", "investment"),
+    "deal_value": ("交易金额", "deal value"),
+    "compute_capacity": ("算力规模", "compute capacity"),
+}
+
+_EVENT_TYPES: dict[str, tuple[str, str]] = {
+    "export_control": ("出口管制", "export control"),
+    "product_launch": ("产品发布", "product launch"),
+    "production_halt": ("停产", "production halt"),
+    "listing": ("上市", "listing"),
+    "earnings": ("财报", "earnings"),
+    "price_move": ("股价异动", "price move"),
+    "regulatory_probe": ("监管调查", "regulatory probe"),
+    "deal": ("交易", "deal"),
+    "financing": ("融资", "financing"),
+}
+
+
+_ENTITY_TYPES: dict[str, tuple[str, str]] = {
+    "company": ("公司", "company"),
+    "chip": ("芯片", "chip"),
+    "architecture": ("架构", "architecture"),
+    "system": ("系统", "system"),
+    "software": ("软件", "software"),
+    "model": ("模型", "model"),
+    "number_format": ("数值格式", "number format"),
+    "index": ("指数", "index"),
+    "exchange": ("交易所", "exchange"),
+    "board": ("板块", "board"),
+    "regulator": ("监管机构", "regulator"),
+    "law": ("法规", "law"),
+    "category": ("类别", "category"),
+}
+
+
+def pick_lang(query_value: str | None, cookie_value: str | None) -> UiLang:
+    """The UI language: ``?hl=`` first, then the ``hl`` cookie, else Chinese."""
+    for value in (query_value, cookie_value):
+        if value == "en":
+            return "en"
+        if value == "zh":
+            return "zh"
+    return "zh"
+
+
+def translator(hl: UiLang) -> Callable[..., str]:
+    """``t(key, **fields)`` for templates; an unknown key shows itself, so a gap is visible, not fatal."""
+    column = 0 if hl == "zh" else 1
+
+    def t(key: str, **fields: object) -> str:
+        pair = _STRINGS.get(key)
+        text = pair[column] if pair is not None else key
+        return text.format(**fields) if fields else text
+
+    return t
+
+
+def metric_label(metric: str, hl: UiLang) -> str:
+    pair = _METRICS.get(metric)
+    return pair[0 if hl == "zh" else 1] if pair else metric
+
+
+def event_type_label(event_type: str, hl: UiLang) -> str:
+    pair = _EVENT_TYPES.get(event_type)
+    return pair[0 if hl == "zh" else 1] if pair else event_type
+
+
+def entity_type_label(entity_type: str, hl: UiLang) -> str:
+    pair = _ENTITY_TYPES.get(entity_type)
+    return pair[0 if hl == "zh" else 1] if pair else entity_type

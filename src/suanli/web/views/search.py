@@ -1,0 +1,294 @@
+"""Search view: the form, the hits with highlighted snippets and summaries, and the pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from urllib.parse import urlencode
+
+from suanli.config import Settings
+from suanli.errors import BadQueryError
+from suanli.models import Lang, SearchHit, SearchQuery, Snippet
+from suanli.search import (
+    LANGS,
+    MAX_LIMIT,
+    MAX_QUERY_TOKENS,
+    SORTS,
+    make_snippet,
+    search_articles,
+    validate_query,
+)
+from suanli.store.tantivy_index import IndexFilter
+from suanli.web.hooks import Hooks, StoreKnowledge
+from suanli.workspace import Workspace
+
+from .summary import SummaryView, summaries_for
+
+MAX_RESULTS = 1000  # deepest result reachable by paging; deeper pages are refused with a hint
+FILTER_SCAN = 1000  # matches scanned when an entity/event filter narrows a search
+_SortName = Literal["relevance", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchForm:
+    """Parameters of a search, as the page form and ``/api/search`` take them."""
+
+    q: str = ""
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    lang: Lang | None = None
+    sort: _SortName = "relevance"
+    entity: str | None = None
+    event_type: str | None = None
+    page: int = 1
+    per_page: int = 10
+
+    @property
+    def has_filters(self) -> bool:
+        return any((self.since, self.until, self.source, self.lang, self.entity, self.event_type))
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """The fields that differ from the defaults, as query parameters (for links)."""
+        form = replace(self, **changes)  # type: ignore[arg-type]  # replace checks the field names
+        out = {"q": form.q}
+        for name in ("since", "until", "source", "lang", "entity", "event_type"):
+            value = getattr(form, name)
+            if value:
+                out[name] = str(value)
+        if form.sort != "relevance":
+            out["sort"] = form.sort
+        if form.page != 1:
+            out["page"] = str(form.page)
+        if form.per_page != 10:
+            out["per_page"] = str(form.per_page)
+        return out
+
+    def url(self, path: str = "/", **changes: object) -> str:
+        return f"{path}?{urlencode(self.params(**changes))}"
+
+
+def parse_search_form(
+    *,
+    q: str = "",
+    since: str | None = None,
+    until: str | None = None,
+    source: str | None = None,
+    lang: str | None = None,
+    sort: str | None = None,
+    entity: str | None = None,
+    event_type: str | None = None,
+    page: int = 1,
+    per_page: int = 10,
+) -> SearchForm:
+    """Check raw parameters (an empty string means "not set"); raises BadQueryError naming the bad one."""
+    lang = lang or None
+    sort = sort or "relevance"
+    if lang is not None and lang not in LANGS:
+        raise BadQueryError(f"Parameter 'lang' must be one of {', '.join(LANGS)}, got '{lang}'")
+    if sort not in SORTS:
+        raise BadQueryError(f"Parameter 'sort' must be one of {', '.join(SORTS)}, got '{sort}'")
+    if not 1 <= per_page <= MAX_LIMIT:
+        raise BadQueryError(f"Parameter 'per_page' must be between 1 and {MAX_LIMIT}, got '{per_page}'")
+    if page < 1:
+        raise BadQueryError(f"Parameter 'page' must be 1 or more, got '{page}'")
+    if (page - 1) * per_page >= MAX_RESULTS:
+        raise BadQueryError(
+            f"Page '{page}' is beyond the first {MAX_RESULTS} results; "
+            "narrow the search with more words or filters"
+        )
+    return SearchForm(
+        q=q.strip(),
+        since=_parse_day("since", since),
+        until=_parse_day("until", until),
+        source=(source or "").strip() or None,
+        lang=lang,  # type: ignore[arg-type]  # checked against LANGS above
+        sort=sort,  # type: ignore[arg-type]  # checked against SORTS above
+        entity=(entity or "").strip() or None,
+        event_type=(event_type or "").strip() or None,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _parse_day(name: str, value: str | None) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BadQueryError(f"Parameter '{name}' must be a day like 2025-08-22, got '{value}'") from exc
+
+
+def search_query(form: SearchForm, settings: Settings) -> SearchQuery:
+    """The core query of a form: days become their first and last moment in the configured time zone."""
+
+    def bound(day: date | None, *, end: bool) -> datetime | None:
+        if day is None:
+            return None
+        moment = datetime.combine(day, time.min, tzinfo=settings.tz)
+        return moment + timedelta(days=1, microseconds=-1) if end else moment
+
+    return SearchQuery(
+        text=form.q,
+        since=bound(form.since, end=False),
+        until=bound(form.until, end=True),
+        source=form.source,
+        lang=form.lang,
+        sort=form.sort,
+        limit=form.per_page,
+        offset=(form.page - 1) * form.per_page,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpan:
+    text: str
+    is_match: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    article_id: str
+    title: str
+    source: str
+    published_at: datetime | None
+    lang: Lang
+    score: float
+    url: str | None
+    snippet: Snippet
+    snippet_spans: tuple[TextSpan, ...]
+    summary: SummaryView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    page: int
+    pages: int
+    numbers: tuple[int | None, ...]  # None marks a gap ("…")
+
+    @property
+    def prev_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    form: SearchForm
+    terms: tuple[str, ...]
+    total: int
+    hits: tuple[HitView, ...]
+    pagination: Pagination
+    is_total_partial: bool = False  # an entity/event filter counted only within the first FILTER_SCAN
+
+
+def run_search(ws: Workspace, form: SearchForm, hooks: Hooks) -> SearchView:
+    """The search that both the page and ``/api/search`` show: hits, snippets, summaries, pages."""
+    query = search_query(form, ws.settings)
+    if (form.entity or form.event_type) and not isinstance(hooks.knowledge, StoreKnowledge):
+        hits, terms, total, is_partial = _filtered_hits(ws, query, form, hooks)
+    else:
+        # Stored knowledge is in the index too, so the filters run there, over every match.
+        query = replace(query, entity=form.entity or None, event_type=form.event_type or None)
+        result = search_articles(query, ws)
+        hits, terms, total, is_partial = result.hits, result.terms, result.total, False
+    summaries = summaries_for(ws, hooks, [h.article_id for h in hits])
+    views = tuple(_hit_view(h, summaries.get(h.article_id)) for h in hits)
+    return SearchView(form, terms, total, views, paginate(form.page, total, form.per_page), is_partial)
+
+
+def _filtered_hits(
+    ws: Workspace, query: SearchQuery, form: SearchForm, hooks: Hooks
+) -> tuple[tuple[SearchHit, ...], tuple[str, ...], int, bool]:
+    """Hits restricted to the articles the knowledge base links to the entity and event type.
+
+    The index knows nothing of entities, so the first FILTER_SCAN matches are scanned and filtered.
+    """
+    if hooks.knowledge is None:
+        raise BadQueryError(
+            "Filters 'entity' and 'event_type' need the knowledge base, which this server does not have "
+            "yet; remove them"
+        )
+    validate_query(query)
+    terms = tuple(ws.segmenter.query_tokens(query.text))[:MAX_QUERY_TOKENS]
+    if not terms:
+        raise BadQueryError(
+            f"Query '{query.text}' has no searchable words; use letters, digits or Chinese characters"
+        )
+    allowed = set(hooks.knowledge.article_ids(ws, entity_id=form.entity, event_type=form.event_type))
+    flt = IndexFilter(
+        since_ts=int(query.since.timestamp()) if query.since else None,
+        until_ts=int(query.until.timestamp()) if query.until else None,
+        source=query.source,
+        lang=query.lang,
+    )
+    found = ws.index.search(terms, flt, limit=FILTER_SCAN, by_date=query.sort == "date")
+    kept = [(aid, score) for aid, score in found.hits if aid in allowed]
+    page = kept[query.offset : query.offset + query.limit]
+    articles = {a.article_id: a for a in ws.store.get_articles([aid for aid, _ in page])}
+    hits = tuple(
+        SearchHit(
+            article_id=aid,
+            title=a.title,
+            source=a.source,
+            published_at=a.published_at,
+            lang=a.lang,
+            score=score,
+            snippet=make_snippet(a, terms),
+            url=a.canonical_url or a.url,
+        )
+        for aid, score in page
+        if (a := articles.get(aid)) is not None
+    )
+    return hits, terms, len(kept), found.total > FILTER_SCAN
+
+
+def _hit_view(hit: SearchHit, summary: SummaryView | None) -> HitView:
+    return HitView(
+        article_id=hit.article_id,
+        title=hit.title,
+        source=hit.source,
+        published_at=hit.published_at,
+        lang=hit.lang,
+        score=hit.score,
+        url=hit.url,
+        snippet=hit.snippet,
+        snippet_spans=split_highlights(hit.snippet.text, hit.snippet.highlights),
+        summary=summary,
+    )
+
+
+def split_highlights(text: str, highlights: Sequence[tuple[int, int]]) -> tuple[TextSpan, ...]:
+    """Text cut into plain and matched spans, so templates mark matches without writing markup."""
+    spans: list[TextSpan] = []
+    pos = 0
+    for start, end in highlights:
+        if start < pos or end > len(text) or start >= end:
+            continue
+        if start > pos:
+            spans.append(TextSpan(text[pos:start]))
+        spans.append(TextSpan(text[start:end], True))
+        pos = end
+    if pos < len(text):
+        spans.append(TextSpan(text[pos:]))
+    return tuple(spans)
+
+
+def paginate(page: int, total: int, per_page: int, *, around: int = 2) -> Pagination:
+    """Page numbers to link: the first, the last and ``around`` on each side of the current one."""
+    pages = max(1, min(math.ceil(total / per_page), math.ceil(MAX_RESULTS / per_page)))
+    wanted = {1, pages, *range(max(1, page - around), min(pages, page + around) + 1)}
+    numbers: list[int | None] = []
+    for n in sorted(wanted):
+        previous = numbers[-1] if numbers else None
+        if previous is not None and n > previous + 1:
+            numbers.append(None)
+        numbers.append(n)
+    return Pagination(page=page, pages=pages, numbers=tuple(numbers))
