@@ -732,3 +732,9 @@ def demo(obj: _Ctx, queries: tuple[str, ...]) -> None:
     click.echo(
         f"\nTry: suanli search '寒武纪 市值'  ·  suanli show <id>  ·  data: {obj.settings.resolved_db_url}"
     )
+
+
+# Command groups that live in their own modules (to keep this one readable) are registered here.
+from .cli_tokens import token  # noqa: E402
+
+cli.add_command(token)
