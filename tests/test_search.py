@@ -178,3 +178,19 @@ def test_punctuation_only_query_is_rejected_with_a_clear_message(filled: Workspa
 def test_bad_filters_are_rejected(filled: Workspace, change: dict[str, object], message: str) -> None:
     with pytest.raises(BadQueryError, match=message):
         search_articles(replace(SearchQuery("H20"), **change), filled)  # type: ignore[arg-type]
+
+
+def test_articles_with_every_word_come_before_those_with_some(filled: Workspace) -> None:
+    result = search_articles(SearchQuery("寒武纪 停产"), filled)
+    assert result.exact_total == 0 or result.hits[0].is_exact
+    exact = search_articles(SearchQuery("寒武纪 市值"), filled)
+    assert exact.exact_total == 1 and exact.hits[0].title == "寒武纪市值突破5000亿元"
+    assert exact.hits[0].is_exact and not any(h.is_exact for h in exact.hits[1:])
+    assert exact.total == len(exact.hits) == 2  # the other article names 寒武纪 but not 市值
+    page2 = search_articles(SearchQuery("寒武纪 市值", limit=1, offset=1), filled)
+    assert [h.title for h in page2.hits] == ["英伟达H20停产"] and not page2.hits[0].is_exact
+
+
+def test_a_question_finds_articles_with_some_of_its_words(filled: Workspace) -> None:
+    hits = search_articles(SearchQuery("摩尔线程发布了哪款显卡"), filled).hits
+    assert hits and hits[0].title == "摩尔线程登陆科创板" and not hits[0].is_exact

@@ -241,6 +241,8 @@ def _summary_text(summary: Summary, *, full: bool) -> Text:
 
 def _card(hit: SearchHit) -> Text:
     card = Text()
+    if not hit.is_exact:
+        card.append("(some words) ", style="dim")
     card.append(hit.title, style="bold")
     card.append(f"\n{hit.source} · {_date(hit.published_at)} · {hit.article_id}", style="dim")
     snippet = Text(hit.snippet.text)
@@ -307,6 +309,7 @@ def search(
             "query": query,
             "terms": list(result.terms),
             "total": result.total,
+            "exact_total": result.exact_total,
             "hits": [_hit_json(h) for h in result.hits],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -315,7 +318,11 @@ def search(
     if not result.hits:
         console.print(f"No articles match '{query}'. Try fewer words or remove filters.")
         return
-    console.print(f"{result.total} articles match '{query}' (words: {' '.join(result.terms)})\n")
+    partial = result.total - result.exact_total
+    more = f", {partial} more have some of them" if partial else ""
+    console.print(
+        f"{result.exact_total} articles have every word of '{query}' ({' '.join(result.terms)}){more}\n"
+    )
     for hit in result.hits:
         console.print(_card(hit), soft_wrap=True)
         console.print()

@@ -138,6 +138,7 @@ class SearchHit:
     snippet: Snippet
     url: str | None = None
     summary: Summary | None = None
+    is_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class SearchResult:
     terms: tuple[str, ...]
     total: int
     hits: tuple[SearchHit, ...]
+    exact_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def validate_query(query: SearchQuery) -> None:
 
 
 def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
-    """Articles matching every word of ``query.text``, with a snippet each.
+    """Articles matching every word of ``query.text`` first, then those matching some, with snippets.
 
     Example:
         >>> result = search_articles(SearchQuery("寒武纪 市值"), ws)  # doctest: +SKIP
@@ -70,7 +70,7 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
     articles = {a.article_id: a for a in ws.store.get_articles(ids)}
     summaries = ws.store.get_summaries(ids)
     hits = []
-    for article_id, score in found.hits:
+    for rank, (article_id, score) in enumerate(found.hits, start=query.offset):
         article = articles.get(article_id)
         if article is None:  # the index is a copy; a stale row is skipped, never shown
             log.warning("Index row %s has no article in the store; run 'suanli reindex'", article_id)
@@ -88,9 +88,12 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
                 summary=shown_summary(summaries[article_id], ws.settings)
                 if article_id in summaries
                 else None,
+                is_exact=rank < found.exact_total,
             )
         )
-    return SearchResult(query=query, terms=terms, total=found.total, hits=tuple(hits))
+    return SearchResult(
+        query=query, terms=terms, total=found.total, hits=tuple(hits), exact_total=found.exact_total
+    )
 
 
 def make_snippet(article: Article, terms: tuple[str, ...], *, width: int = SNIPPET_CHARS) -> Snippet:
