@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, time, timedelta
 from importlib import resources
@@ -25,7 +26,7 @@ from .errors import SuanliError
 from .knowledge import Event, Fact
 from .knowledge.models import ENTITY_TYPES, EVENT_TYPES, METRICS
 from .knowledge.records import event_to_dict, fact_to_dict
-from .models import AddReport, Article, SearchHit, SearchQuery
+from .models import AddReport, Article, Failure, SearchHit, SearchQuery
 from .pipeline import add_inputs, reindex, sync_index, update_sources
 from .search import search_articles
 from .summaries import shown_summary, summarize_stored
@@ -125,19 +126,28 @@ class _BarProgress:
             self._bar.stop()
 
 
+def _outcome(summary: str, *, warnings: Sequence[str], failures: Sequence[Failure]) -> None:
+    """Warnings and one line per failure on stderr, the summary line, exit code 1 if anything failed."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for f in failures:
+        click.echo(f"failed: {f.input}: {f.reason}", err=True)
+    click.echo(summary)
+    if failures:
+        sys.exit(1)
+
+
 def _finish(report: AddReport, *, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
-    else:
-        for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        for f in report.failures:
-            click.echo(f"failed: {f.input}: {f.reason}", err=True)
-        click.echo(
-            f"added {len(report.added)}, already had {len(report.already)}, failed {len(report.failures)}"
-        )
-    if report.failures:
-        sys.exit(1)
+        if report.failures:
+            sys.exit(1)
+        return
+    _outcome(
+        f"added {len(report.added)}, already had {len(report.already)}, failed {len(report.failures)}",
+        warnings=report.warnings,
+        failures=report.failures,
+    )
 
 
 @cli.command()
@@ -623,15 +633,11 @@ def summarize(
             )
         finally:
             progress.stop()
-    for line in report.fallbacks:
-        click.echo(f"warning: {line}", err=True)
-    for f in report.failures:
-        click.echo(f"failed: {f.input}: {f.reason}", err=True)
-    click.echo(
-        f"summarized {len(report.written)}, already had {len(report.skipped)}, failed {len(report.failures)}"
+    _outcome(
+        f"summarized {len(report.written)}, already had {len(report.skipped)}, failed {len(report.failures)}",
+        warnings=report.fallbacks,
+        failures=report.failures,
     )
-    if report.failures:
-        sys.exit(1)
 
 
 @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 EntityType = Literal[
     "company",
@@ -21,21 +21,7 @@ EntityType = Literal[
     "law",
     "category",
 ]
-ENTITY_TYPES: tuple[EntityType, ...] = (
-    "company",
-    "chip",
-    "architecture",
-    "system",
-    "software",
-    "model",
-    "number_format",
-    "index",
-    "exchange",
-    "board",
-    "regulator",
-    "law",
-    "category",
-)
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
 MentionMethod = Literal["alias", "pattern"]
 Granularity = Literal["day", "month", "quarter", "half", "year", "range"]
 Metric = Literal[
@@ -60,42 +46,11 @@ Metric = Literal[
     "deal_value",
     "compute_capacity",
 ]
-METRICS: tuple[Metric, ...] = (
-    "price_change",
-    "price",
-    "index_level",
-    "market_cap",
-    "turnover",
-    "revenue",
-    "profit",
-    "loss",
-    "growth_rate",
-    "market_share",
-    "market_size",
-    "shipments",
-    "spec",
-    "fee_rate",
-    "fine",
-    "valuation",
-    "funding",
-    "investment",
-    "deal_value",
-    "compute_capacity",
-)
+METRICS: tuple[Metric, ...] = get_args(Metric)
 Qualifier = Literal[
     "approx", "over", "near", "as_high_as", "at_least", "under", "expected", "possibly", "only"
 ]
-QUALIFIERS: tuple[Qualifier, ...] = (
-    "approx",
-    "over",
-    "near",
-    "as_high_as",
-    "at_least",
-    "under",
-    "expected",
-    "possibly",
-    "only",
-)
+QUALIFIERS: tuple[Qualifier, ...] = get_args(Qualifier)
 Basis = Literal["yoy", "qoq", "cagr"]
 EventType = Literal[
     "export_control",
@@ -108,17 +63,7 @@ EventType = Literal[
     "deal",
     "financing",
 ]
-EVENT_TYPES: tuple[EventType, ...] = (
-    "export_control",
-    "product_launch",
-    "production_halt",
-    "listing",
-    "earnings",
-    "price_move",
-    "regulatory_probe",
-    "deal",
-    "financing",
-)
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 
 
 @dataclass(frozen=True, slots=True)

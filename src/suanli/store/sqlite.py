@@ -6,8 +6,9 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from suanli.errors import MigrationError, NotFoundError, StoreError
 from suanli.knowledge.models import ArticleKnowledge, Event, Fact
@@ -338,48 +339,49 @@ class SQLiteStore:
         return {i: ArticleTags(tuple(sorted(entities[i])), tuple(sorted(events[i]))) for i in article_ids}
 
     def find_facts(self, query: FactQuery) -> list[Fact]:
-        sql = "SELECT f.data FROM facts f JOIN articles a ON a.article_id = f.article_id WHERE 1 = 1"
-        params: list[object] = []
-        if query.entity_id:
-            sql += " AND f.subject_id = ?"
-            params.append(query.entity_id)
-        if query.metric:
-            sql += " AND f.metric = ?"
-            params.append(query.metric)
-        if query.since:
-            sql += " AND COALESCE(f.period_end, substr(a.published_at, 1, 10)) >= ?"
-            params.append(query.since.isoformat())
-        if query.until:
-            sql += " AND COALESCE(f.period_start, substr(a.published_at, 1, 10)) <= ?"
-            params.append(query.until.isoformat())
-        if query.article_ids is not None:
-            sql += f" AND f.article_id IN ({','.join('?' * len(query.article_ids))})"
-            params.extend(query.article_ids)
-        sql += " ORDER BY COALESCE(f.period_start, a.published_at) DESC, f.fact_id LIMIT ?"
-        params.append(query.limit)
-        return [fact_from_dict(json.loads(row[0])) for row in self._db.execute(sql, params)]
+        where = [("f.subject_id = ?", query.entity_id), ("f.metric = ?", query.metric)]
+        rows = self._find(
+            "facts f", "f.fact_id", where, query.since, query.until, query.article_ids, query.limit
+        )
+        return [fact_from_dict(data) for data in rows]
 
     def find_events(self, query: EventQuery) -> list[Event]:
-        sql = "SELECT e.data FROM events e JOIN articles a ON a.article_id = e.article_id WHERE 1 = 1"
+        like = f"% {query.entity_id} %" if query.entity_id else None
+        where = [("f.entity_ids LIKE ?", like), ("f.event_type = ?", query.event_type)]
+        rows = self._find(
+            "events f", "f.event_row", where, query.since, query.until, query.article_ids, query.limit
+        )
+        return [event_from_dict(data) for data in rows]
+
+    def _find(
+        self,
+        table: str,
+        order_key: str,
+        where: Sequence[tuple[str, str | None]],
+        since: date | None,
+        until: date | None,
+        article_ids: Sequence[str] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Rows of a knowledge table (aliased ``f``) whose period (else publish day) meets the range."""
+        sql = f"SELECT f.data FROM {table} JOIN articles a ON a.article_id = f.article_id WHERE 1 = 1"
         params: list[object] = []
-        if query.entity_id:
-            sql += " AND e.entity_ids LIKE ?"
-            params.append(f"% {query.entity_id} %")
-        if query.event_type:
-            sql += " AND e.event_type = ?"
-            params.append(query.event_type)
-        if query.since:
-            sql += " AND COALESCE(e.period_end, substr(a.published_at, 1, 10)) >= ?"
-            params.append(query.since.isoformat())
-        if query.until:
-            sql += " AND COALESCE(e.period_start, substr(a.published_at, 1, 10)) <= ?"
-            params.append(query.until.isoformat())
-        if query.article_ids is not None:
-            sql += f" AND e.article_id IN ({','.join('?' * len(query.article_ids))})"
-            params.extend(query.article_ids)
-        sql += " ORDER BY COALESCE(e.period_start, a.published_at) DESC, e.event_row LIMIT ?"
-        params.append(query.limit)
-        return [event_from_dict(json.loads(row[0])) for row in self._db.execute(sql, params)]
+        for clause, value in where:
+            if value:
+                sql += f" AND {clause}"
+                params.append(value)
+        if since:
+            sql += " AND COALESCE(f.period_end, substr(a.published_at, 1, 10)) >= ?"
+            params.append(since.isoformat())
+        if until:
+            sql += " AND COALESCE(f.period_start, substr(a.published_at, 1, 10)) <= ?"
+            params.append(until.isoformat())
+        if article_ids is not None:
+            sql += f" AND f.article_id IN ({','.join('?' * len(article_ids))})"
+            params.extend(article_ids)
+        sql += f" ORDER BY COALESCE(f.period_start, a.published_at) DESC, {order_key} LIMIT ?"
+        params.append(limit)
+        return [json.loads(row[0]) for row in self._db.execute(sql, params)]
 
     # -- index bookkeeping ---------------------------------------------------------------
 
