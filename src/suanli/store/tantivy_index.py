@@ -137,6 +137,8 @@ class TantivyIndex:
     ) -> IndexHits:
         """Documents with every token first, then (to fill the page) those with only some of them.
 
+        ``total`` includes partial matches only when the page reaches them.
+
         Both parts are ranked by BM25 (or by date) and honour every filter. Measured on
         question-style queries (docs/benchmarks.md), requiring every token alone finds almost
         nothing, while exact matches first and partial matches after keep both precision and recall.
@@ -158,7 +160,10 @@ class TantivyIndex:
         exact = q.boolean_query([(must, t) for t in per_token] + [(must, f) for f in filters])
         searcher = self._index.searcher()
         hits, exact_total = self._run(searcher, exact, limit=limit, offset=offset, by_date=by_date)
-        if len(per_token) < 2:
+        room = limit - len(hits)
+        # A page full of exact matches skips the second query (it would double the cost of common
+        # queries); ``total`` then counts exact matches only.
+        if len(per_token) < 2 or room <= 0:
             return IndexHits(total=exact_total, hits=hits, exact_total=exact_total)
         # Partial matches: any token, every filter, and not already an exact match.
         partial = q.boolean_query(
@@ -166,15 +171,10 @@ class TantivyIndex:
             + [(must, f) for f in filters]
             + [(tantivy.Occur.MustNot, q.boolean_query([(must, t) for t in per_token]))]
         )
-        room = limit - len(hits)
         more, partial_total = self._run(
-            searcher, partial, limit=max(room, 1), offset=max(0, offset - exact_total), by_date=by_date
+            searcher, partial, limit=room, offset=max(0, offset - exact_total), by_date=by_date
         )
-        return IndexHits(
-            total=exact_total + partial_total,
-            hits=hits + (more if room > 0 else ()),
-            exact_total=exact_total,
-        )
+        return IndexHits(total=exact_total + partial_total, hits=hits + more, exact_total=exact_total)
 
     def _filters(self, flt: IndexFilter) -> list[tantivy.Query]:
         q = tantivy.Query
