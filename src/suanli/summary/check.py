@@ -59,9 +59,7 @@ class _Context:
         if text is None:
             return None
         dates = parse_dates(text)
-        analysed = _Paragraph(
-            number, normalize(text), tuple(parse_quantities(text, dates=dates)), tuple(dates)
-        )
+        analysed = _Paragraph(number, normalize(text), tuple(parse_quantities(text)), tuple(dates))
         self._cache[number] = analysed
         return analysed
 

@@ -161,7 +161,7 @@ def _scores(
         position = 0.75 / math.sqrt(sentence.paragraph) + (0.25 if sentence.position == 0 else 0.0)
         title = len(tokens[i] & title_tokens) / len(title_tokens) if title_tokens else 0.0
         dates = parse_dates(text)
-        numbers = len(parse_quantities(text, dates=dates)) + 0.5 * len(dates)
+        numbers = len(parse_quantities(text)) + 0.5 * len(dates)
         known = sum(1 for c in cands[i] if c.weight >= 2.0)
         score = (
             0.4 * central[i]

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # One-to-one folding of full-width digits, letters and the signs numbers use (not the full-width
 # comma: "15，30" in a Chinese list is two numbers, not fifteen thousand and thirty).
@@ -157,6 +158,17 @@ _DIGIT = re.compile(r"\d")
 
 
 def parse_dates(text: str) -> list[DateMention]:
+    """Dates in ``text`` (see :func:`_parse_dates`); results are cached per text."""
+    return list(_cached_dates(text))
+
+
+@lru_cache(maxsize=8192)
+def _cached_dates(text: str) -> tuple[DateMention, ...]:
+    # Scoring, the citation check and fact extraction parse the same sentences and paragraphs.
+    return tuple(_parse_dates(text))
+
+
+def _parse_dates(text: str) -> list[DateMention]:
     """Dates in ``text`` in order: ``2025年8月22日``, ``2025-08-22``, ``8月22日``, ``2025年``, ``Aug 22``.
 
     Example:
@@ -206,6 +218,18 @@ def _date_from(
 
 
 def parse_quantities(text: str, *, dates: Sequence[DateMention] | None = None) -> list[Quantity]:
+    """Numbers in ``text`` (see :func:`_parse_quantities`); cached per text when ``dates`` is not given."""
+    if dates is None:
+        return list(_cached_quantities(text))
+    return _parse_quantities(text, dates=dates)
+
+
+@lru_cache(maxsize=8192)
+def _cached_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(_parse_quantities(text, dates=None))
+
+
+def _parse_quantities(text: str, *, dates: Sequence[DateMention] | None = None) -> list[Quantity]:
     """Numbers in ``text`` with scale, unit, range and qualifier, in order; dates are left out.
 
     Pass ``dates`` when ``parse_dates(text)`` is already known, to save parsing them again.
