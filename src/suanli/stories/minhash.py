@@ -1,0 +1,221 @@
+"""Near-duplicate bodies: MinHash signatures of character shingles and an LSH index to find them.
+
+A body is normalised (NFKC, lower case, only letters, digits and CJK characters kept), cut into
+overlapping character k-grams, and each k-gram hashed to 32 bits. datasketch turns the set of
+hashes into a MinHash signature (scheme ``affine32``, fixed seed, so signatures are stable across
+processes and can be stored) and its ``MinHashLSH`` finds the candidates whose estimated Jaccard
+similarity is then checked against the threshold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from suanli.errors import ConfigError
+
+from .models import StoryConfig
+
+_SCHEME = "affine32"
+_DROP = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+# Multiplier of the polynomial shingle hash (64-bit FNV prime); uint64 arithmetic wraps on purpose.
+_PRIME = np.uint64(0x100000001B3)
+
+Signature = np.ndarray  # uint32 MinHash values, one per permutation
+
+
+def normalize_for_shingles(text: str) -> str:
+    """NFKC, lower case, and nothing but letters, digits and CJK characters.
+
+    Whitespace and punctuation go, so re-wrapped lines, full-width commas or an extra space do not
+    make two copies of a text look different.
+
+    Example:
+        >>> normalize_for_shingles("英伟达 H20， 停产！")
+        '英伟达h20停产'
+    """
+    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def shingle_hashes(normal: str, size: int) -> np.ndarray:
+    """32-bit hashes of the ``size``-character shingles of already normalised text (with repeats).
+
+    A text shorter than ``size`` is one shingle; an empty text has none.
+    """
+    if not normal:
+        return np.zeros(0, dtype=np.uint32)
+    points = np.frombuffer(normal.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = max(len(points) - size + 1, 1)
+    width = min(size, len(points))
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):
+        hashes = hashes * _PRIME + points[offset : offset + count]
+    folded = (hashes ^ (hashes >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+    # Repeated shingles are left in: MinHash ignores them, and sorting them out costs more.
+    return folded.astype(np.uint32)
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    # Drawing the permutations costs more than hashing a short text; they depend only on these two.
+    permutations: np.ndarray = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME).permutations
+    return permutations
+
+
+def _identity(value: Any) -> Any:  # Any: an int, or a whole array of them (see make_minhash)
+    return value
+
+
+def _minhash(config: StoryConfig, hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(
+        num_perm=config.num_perm,
+        seed=config.seed,
+        hashfunc=_identity,
+        permutations=_permutations(config.num_perm, config.seed),
+        hashvalues=hashvalues,
+        scheme=_SCHEME,
+    )
+
+
+def make_minhash(text: str, config: StoryConfig) -> MinHash | None:
+    """datasketch MinHash of a body's shingles, or None when the body has fewer than
+    ``config.min_chars`` characters after normalisation."""
+    return minhash_of_normalized(normalize_for_shingles(text), config)
+
+
+def minhash_of_normalized(normal: str, config: StoryConfig) -> MinHash | None:
+    """:func:`make_minhash` of text already passed through :func:`normalize_for_shingles`."""
+    if len(normal) < max(config.min_chars, 1):
+        return None
+    minhash = _minhash(config)
+    hashes = shingle_hashes(normal, config.shingle_size)
+    # The shingles are hashed already (datasketch mixes values with a murmur finaliser before
+    # permuting, so our polynomial hashes are safe). Handing update_batch the whole array as one
+    # item lets numpy do the work that a per-shingle Python call would do (4x faster signatures);
+    # should a datasketch release refuse that, the documented per-item form gives the same result.
+    try:
+        minhash.update_batch([hashes])
+    except (TypeError, ValueError):
+        minhash = _minhash(config)
+        minhash.update_batch(hashes.tolist())
+    return minhash
+
+
+def estimate_containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """Share of the smaller shingle set found in the larger, from their Jaccard similarity and sizes."""
+    smaller = min(size_a, size_b)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, jaccard * (size_a + size_b) / ((1.0 + jaccard) * smaller))
+
+
+def make_signature(text: str, config: StoryConfig) -> Signature | None:
+    """MinHash signature (uint32 values) of a body; None when it is too short (see :func:`make_minhash`).
+
+    Example:
+        >>> sig = make_signature("寒武纪发布2025年半年报，营收同比增长42.3倍。" * 3, StoryConfig())
+        >>> sig.shape
+        (128,)
+    """
+    minhash = make_minhash(text, config)
+    return None if minhash is None else _values(minhash)
+
+
+def _values(minhash: MinHash) -> Signature:
+    values: Signature = minhash.hashvalues.astype(np.uint32, copy=True)
+    return values
+
+
+def signature_to_bytes(signature: Signature | None) -> bytes:
+    """Little-endian uint32 bytes of a signature (``b""`` for None)."""
+    if signature is None:
+        return b""
+    return signature.astype("<u4", copy=False).tobytes()
+
+
+def signature_from_bytes(data: bytes, config: StoryConfig) -> Signature | None:
+    """Inverse of :func:`signature_to_bytes`; raises ConfigError when the length does not fit ``num_perm``."""
+    if not data:
+        return None
+    if len(data) != 4 * config.num_perm:
+        raise ConfigError(
+            f"Story signature of {len(data)} bytes does not fit 'num_perm' {config.num_perm} "
+            f"({4 * config.num_perm} bytes); rebuild the stories from the articles"
+        )
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+def estimate_jaccard(a: Signature, b: Signature) -> float:
+    """Share of equal MinHash values: the estimated Jaccard similarity of the two shingle sets."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+class NearDuplicateIndex:
+    """Signatures by article id, with an LSH index that finds near-duplicates of a new signature.
+
+    Example:
+        >>> index = NearDuplicateIndex(StoryConfig())
+        >>> index.add("a1", make_signature(text, index.config))  # doctest: +SKIP
+        >>> index.matches(make_signature(repost, index.config))  # doctest: +SKIP
+        [('a1', 0.84)]
+    """
+
+    def __init__(self, config: StoryConfig) -> None:
+        self.config = config
+        self._lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
+        # Signatures live in the rows of one matrix, so the candidates of a query are scored in one
+        # numpy operation (common shingles can make an LSH query return hundreds of candidates).
+        self._rows: dict[str, int] = {}
+        self._matrix = np.zeros((64, config.num_perm), dtype=np.uint32)
+        self._used = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._rows
+
+    def signature(self, article_id: str) -> Signature | None:
+        row = self._rows.get(article_id)
+        return None if row is None else self._matrix[row].copy()
+
+    def add(self, article_id: str, signature: Signature | MinHash) -> None:
+        """Index a signature (or the MinHash it came from) under ``article_id``; an id present is replaced."""
+        if article_id in self._rows:
+            self.remove(article_id)
+        minhash = signature if isinstance(signature, MinHash) else _minhash(self.config, signature)
+        self._lsh.insert(article_id, minhash, check_duplication=False)
+        if self._used == len(self._matrix):
+            grown = np.zeros((2 * len(self._matrix), self.config.num_perm), dtype=np.uint32)
+            grown[: self._used] = self._matrix
+            self._matrix = grown
+        self._matrix[self._used] = minhash.hashvalues
+        self._rows[article_id] = self._used
+        self._used += 1
+
+    def remove(self, article_id: str) -> None:
+        # The row stays allocated (it is never reached again); removals are rare.
+        if self._rows.pop(article_id, None) is not None:
+            self._lsh.remove(article_id)
+
+    def matches(self, signature: Signature | MinHash) -> list[tuple[str, float]]:
+        """Indexed articles whose estimated Jaccard similarity reaches the threshold, best first.
+
+        Ties are broken by article id, so the answer does not depend on hash-set order.
+        """
+        minhash = signature if isinstance(signature, MinHash) else _minhash(self.config, signature)
+        keys = sorted(str(key) for key in self._lsh.query(minhash))
+        if not keys:
+            return []
+        rows = [self._rows[key] for key in keys]
+        equal = np.count_nonzero(self._matrix[rows] == minhash.hashvalues, axis=1)
+        scores = equal / self.config.num_perm
+        found = [(key, float(score)) for key, score in zip(keys, scores, strict=True)]
+        found = [pair for pair in found if pair[1] >= self.config.duplicate_threshold]
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
+        return found

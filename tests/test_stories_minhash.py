@@ -1,0 +1,94 @@
+"""MinHash signatures of character shingles and the LSH near-duplicate index."""
+
+from __future__ import annotations
+
+import pytest
+from datasketch import MinHash
+
+from suanli.errors import ConfigError
+from suanli.stories import (
+    NearDuplicateIndex,
+    StoryConfig,
+    estimate_containment,
+    estimate_jaccard,
+    make_signature,
+    normalize_for_shingles,
+    signature_from_bytes,
+    signature_to_bytes,
+)
+from suanli.stories.minhash import shingle_hashes
+
+TEXT = (
+    "8月22日，英伟达通知部分供应商暂停H20芯片相关生产工作。知情人士称，此举与近期有关部门就H20芯片"
+    "安全风险约谈英伟达有关。英伟达此前曾计提约45亿美元的H20库存及采购承诺费用。"
+)
+REPOST = "【财经早报】" + TEXT.replace("知情人士称", "有消息人士称") + "（来源：财联社）"
+OTHER = (
+    "寒武纪8月26日晚间披露半年报，上半年实现营业收入28.81亿元，同比增长4347.82%；归母净利润10.38亿元，"
+    "同比扭亏为盈。公司表示，营收增长主要得益于云端智能芯片及加速卡的规模化落地。"
+)
+
+
+def test_normalize_for_shingles_drops_spacing_and_punctuation_and_folds_width() -> None:
+    assert normalize_for_shingles("英伟达 H20， 停产！") == "英伟达h20停产"
+    assert normalize_for_shingles("ＮＶＩＤＩＡ\n  Ｈ２０") == "nvidiah20"
+
+
+def test_make_signature_is_the_same_in_every_run_and_for_reformatted_text() -> None:
+    config = StoryConfig()
+    first = make_signature(TEXT, config)
+    assert first is not None and first.shape == (128,) and str(first.dtype) == "uint32"
+    again = make_signature(TEXT.replace("，", ", ").replace("。", ".\n"), config)
+    assert again is not None and (first == again).all()
+
+
+def test_make_signature_matches_datasketch_fed_one_shingle_at_a_time() -> None:
+    config = StoryConfig()
+    normal = normalize_for_shingles(TEXT)
+    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda v: v, scheme="affine32")
+    reference.update_batch(shingle_hashes(normal, config.shingle_size).tolist())
+    signature = make_signature(TEXT, config)
+    assert signature is not None and (signature == reference.hashvalues).all()
+
+
+def test_make_signature_gives_none_for_a_body_shorter_than_min_chars() -> None:
+    assert make_signature("英伟达H20停产。", StoryConfig()) is None
+    assert make_signature("英伟达H20停产。", StoryConfig(min_chars=5)) is not None
+
+
+def test_signature_round_trips_through_bytes_and_rejects_another_length() -> None:
+    config = StoryConfig()
+    signature = make_signature(TEXT, config)
+    data = signature_to_bytes(signature)
+    assert len(data) == 4 * config.num_perm
+    back = signature_from_bytes(data, config)
+    assert back is not None and (back == signature).all()
+    assert signature_from_bytes(b"", config) is None and signature_to_bytes(None) == b""
+    with pytest.raises(ConfigError, match="does not fit 'num_perm' 64"):
+        signature_from_bytes(data, StoryConfig(num_perm=64, lsh_bands=16))
+
+
+def test_repost_scores_high_and_unrelated_text_low() -> None:
+    config = StoryConfig()
+    a, b, c = (make_signature(t, config) for t in (TEXT, REPOST, OTHER))
+    assert a is not None and b is not None and c is not None
+    assert estimate_jaccard(a, b) > 0.6
+    assert estimate_jaccard(a, c) < 0.1
+
+
+def test_near_duplicate_index_finds_the_repost_and_not_the_other_article() -> None:
+    config = StoryConfig()
+    index = NearDuplicateIndex(config)
+    index.add("a1", make_signature(TEXT, config))
+    index.add("a2", make_signature(OTHER, config))
+    found = index.matches(make_signature(REPOST, config))
+    assert [article_id for article_id, _ in found] == ["a1"]
+    index.remove("a1")
+    assert index.matches(make_signature(REPOST, config)) == []
+    assert len(index) == 1 and "a2" in index
+
+
+def test_estimate_containment_sees_a_short_text_inside_a_longer_one() -> None:
+    assert estimate_containment(0.5, 100, 50) == pytest.approx(1.0)
+    assert estimate_containment(0.6, 80, 80) == pytest.approx(0.75)
+    assert estimate_containment(0.5, 0, 10) == 0.0
