@@ -3,12 +3,15 @@
 A dataset is a folder with one ``corpus*.jsonl`` ({_id, title, text}), one ``queries*.jsonl``
 ({_id, text}) and one ``qrels*.tsv`` (query-id, corpus-id, score; header optional). Systems:
 
-- ``suanli AND`` - the engine as shipped: ``Segmenter.query_tokens`` + ``TantivyIndex.search``,
-  which requires every query token in the document;
-- ``OR of tokens`` - the same tokens and the same tantivy index, any token may match, BM25 ranks
-  (not in suanli: it shows what an OR query would give);
-- ``AND, OR if none`` / ``AND, OR fills to 10`` - two ways suanli could fall back to OR;
+- ``suanli as shipped`` - ``Segmenter.query_tokens`` + ``TantivyIndex.search`` (documents with
+  every token first; since 2026-11-25 partial matches fill the rest of the page);
+- ``strict AND`` - only documents with every token, BM25 ranked (suanli's first behaviour);
+- ``OR of tokens`` - any token may match, BM25 ranked;
+- ``AND, OR if none`` - strict AND, and OR only when AND finds nothing;
 - ``bigram BM25`` - the baseline: character bigrams, BM25 (k1=1.2, b=0.75) in plain Python.
+
+The last three use the same tokens and the same tantivy index as suanli, through a second
+handle on its folder, with the same per-token query (title boosted, or body).
 
 For ``disc_fin_retrieval`` the distractors its SOURCE.md suggests are merged into the corpus
 (``finna_summ/finna_unlabeled_inputs.jsonl`` and the distinct links of
@@ -186,14 +189,14 @@ def bigrams(text: str) -> list[str]:
 
 
 class SuanliSystems:
-    """suanli's index over the corpus, queried as shipped (AND) and as OR of the same tokens."""
+    """suanli's index over the corpus, queried as shipped and as strict AND / OR of the same tokens."""
 
     def __init__(self, docs: tuple[Doc, ...], folder: Path, seg: Segmenter) -> None:
         self.seg = seg
         self.index = TantivyIndex(folder)
         rows = [index_article(make_article(d.doc_id, d.title, d.text.split("\n")), seg) for d in docs]
         self.index.add(rows, heap_bytes=256 * 2**20)
-        # A second handle on the same folder, for the OR query suanli's API does not offer.
+        # A second handle on the same folder, for queries suanli's API does not offer.
         self._raw = tantivy.Index.open(str(folder))
         self._raw.reload()
         self._searcher = self._raw.searcher()
@@ -201,14 +204,23 @@ class SuanliSystems:
     def tokens(self, text: str) -> list[str]:
         return self.seg.query_tokens(text)[:MAX_QUERY_TOKENS]
 
-    def search_and(self, text: str) -> list[str]:
+    def search_shipped(self, text: str) -> list[str]:
         return [i for i, _ in self.index.search(self.tokens(text), IndexFilter(), limit=K).hits]
 
+    def search_and(self, text: str) -> list[str]:
+        return self._raw_search(text, tantivy.Occur.Must)
+
     def search_or(self, text: str) -> list[str]:
+        return self._raw_search(text, tantivy.Occur.Should)
+
+    def search_or_if_none(self, text: str) -> list[str]:
+        return self.search_and(text) or self.search_or(text)
+
+    def _raw_search(self, text: str, occur: tantivy.Occur) -> list[str]:
         q, schema = tantivy.Query, self._raw.schema
         clauses = [
             (
-                tantivy.Occur.Should,
+                occur,
                 q.disjunction_max_query(
                     [
                         q.boost_query(q.term_query(schema, "title", t), TITLE_BOOST),
@@ -222,13 +234,6 @@ class SuanliSystems:
             return []
         result = self._searcher.search(q.boolean_query(clauses), limit=K)
         return [str(self._searcher.doc(addr)["article_id"][0]) for _, addr in result.hits]
-
-    def search_or_if_none(self, text: str) -> list[str]:
-        return self.search_and(text) or self.search_or(text)
-
-    def search_fill(self, text: str) -> list[str]:
-        hits = self.search_and(text)
-        return (hits + [h for h in self.search_or(text) if h not in hits])[:K]
 
 
 # -- metrics -------------------------------------------------------------------------------
@@ -276,10 +281,10 @@ def run_dataset(ds: Dataset, seg: Segmenter) -> tuple[list[dict[str, object]], d
         suanli = SuanliSystems(ds.docs, Path(tmp) / "index", seg)
         bm25 = BigramBM25(ds.docs)
         systems: dict[str, Search] = {
-            "suanli AND (as shipped)": suanli.search_and,
-            "OR of tokens (not in suanli)": suanli.search_or,
-            "AND, OR if none (not in suanli)": suanli.search_or_if_none,
-            "AND, OR fills to 10 (not in suanli)": suanli.search_fill,
+            "suanli as shipped (exact, then partial)": suanli.search_shipped,
+            "strict AND (suanli before 2026-11-25)": suanli.search_and,
+            "OR of tokens": suanli.search_or,
+            "strict AND, OR if none": suanli.search_or_if_none,
             BASELINE: bm25.search,
         }
         rows = evaluate(ds, systems)
