@@ -21,7 +21,6 @@ import cProfile
 import functools
 import io
 import json
-import os
 import pstats
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from common import (
     add_common_args,
     command_line,
     default_segmenter,
+    load_average,
     machine_line,
     markdown_table,
     peak_rss_mb,
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         records = len(lines)
         print(f"ingesting {described}", file=sys.stderr)
-        result: dict[str, Any] = {"input": described, "records": records, "load_before": _loadavg()}
+        result: dict[str, Any] = {"input": described, "records": records, "load_before": load_average()}
         # Warm-up: imports, dictionaries and lazy models load once per process, not per article.
         warm = folder / "warm.jsonl"
         warm.write_text("".join(lines[:5]), encoding="utf-8")
@@ -291,17 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         result["stages"] = run_stages(path, folder)
         result["baseline_s"] = run_baseline(path)
         result["peak_rss_mb"] = peak_rss_mb()
-        result.update(load_after=_loadavg(), machine=machine_line(), command=command_line())
+        result.update(load_after=load_average(), machine=machine_line(), command=command_line())
     md = report(result)
     if args.out:
         args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.write_md:
         write_md_section(args.write_md, "ingest", md)
     return 0
-
-
-def _loadavg() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
 
 
 if __name__ == "__main__":

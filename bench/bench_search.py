@@ -34,6 +34,7 @@ from common import (
     command_line,
     default_segmenter,
     dir_size_mb,
+    load_average,
     machine_line,
     make_article,
     markdown_table,
@@ -42,6 +43,7 @@ from common import (
     ratio,
     text_table,
     timed,
+    usable_cores,
     write_md_section,
 )
 from gen_corpus import CORPUS_DAYS, CORPUS_START, generate_queries, make_doc
@@ -300,7 +302,7 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path) -> dict[str, An
     _progress(f"[{size:,}] generating documents")
     with timed() as t:
         ranges = write_corpus(corpus, size, seed=args.seed, workers=args.workers)
-    result: dict[str, Any] = {"size": size, "gen_s": t.seconds, "load_before": _loadavg()}
+    result: dict[str, Any] = {"size": size, "gen_s": t.seconds, "load_before": load_average()}
     _progress(f"[{size:,}] building the tantivy index ({t.seconds:.0f} s to generate)")
     result["tantivy"] = build_tantivy(
         corpus, ranges, folder / "tantivy", workers=args.workers, batch=args.batch, heap_mb=args.heap_mb
@@ -321,7 +323,7 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path) -> dict[str, An
     )
     if not args.no_fts:
         result["fts"]["serve"] = run_server("fts", folder / "fts.db", plan_file, limit=args.baseline_queries)
-    result["load_after"] = _loadavg()
+    result["load_after"] = load_average()
     if not args.keep:
         shutil.rmtree(folder)
     return result
@@ -329,12 +331,6 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path) -> dict[str, An
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _loadavg() -> list[float]:
-    import os
-
-    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
 
 
 HEADERS = (
@@ -368,8 +364,8 @@ def result_rows(r: dict[str, Any]) -> list[list[object]]:
         fs = r["fts"]
         fr = fs["serve"]["runs"]
         cells = _lat_cells(stats(fr["plain"]), stats(fr["dated"]), has_total=False)
-        rows.append([size, "FTS5 trigram (baseline)", fs["build_s"], round(size / fs["build_s"]), fs["disk_mb"],
-                     *cells, fs["serve"]["peak_rss_mb"]])  # fmt: skip
+        build = [fs["build_s"], round(size / fs["build_s"]), fs["disk_mb"]]
+        rows.append([size, "FTS5 trigram (baseline)", *build, *cells, fs["serve"]["peak_rss_mb"]])
     return rows
 
 
@@ -448,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--baseline-queries", type=int, default=200, help="queries FTS5 serves (it is slow)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=max(1, len(_affinity())))
+    parser.add_argument("--workers", type=int, default=usable_cores())
     parser.add_argument("--batch", type=int, default=100_000, help="documents per TantivyIndex.add call")
     parser.add_argument("--heap-mb", type=int, default=512, help="tantivy writer heap per add call")
     parser.add_argument("--store-max", type=int, default=100_000, help="fill a store up to this size")
@@ -492,12 +488,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_md:
         write_md_section(args.write_md, "search", md)
     return 0
-
-
-def _affinity() -> set[int]:
-    import os
-
-    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else {0}
 
 
 if __name__ == "__main__":

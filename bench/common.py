@@ -131,6 +131,15 @@ def reset_peak_rss() -> bool:
     return True
 
 
+def load_average() -> list[float]:
+    """The 1, 5 and 15-minute load averages (the machine may be shared; record them with figures)."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def dir_size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 

@@ -320,7 +320,13 @@ RATIO_HEADERS = ("dataset", "system", "nDCG@10", "Recall@10", "MRR@10")
 
 def report(rows: list[dict[str, object]], infos: dict[str, dict[str, float]], run: dict[str, str]) -> str:
     table = [
-        [r["dataset"], r["system"], r["ndcg10"], r["recall10"], r["mrr10"], r["empty"], r["ms_per_query"]]
+        [
+            r["dataset"],
+            r["system"],
+            *(f"{float(r[m]):.3f}" for m in ("ndcg10", "recall10", "mrr10")),  # type: ignore[arg-type]
+            r["empty"],
+            r["ms_per_query"],
+        ]
         for r in rows
     ]
     base = {r["dataset"]: r for r in rows if r["system"] == BASELINE}
