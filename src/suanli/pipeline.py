@@ -145,29 +145,12 @@ def update_sources(
     return batch.report()
 
 
-def sync_index(ws: Workspace, *, batch_size: int = 500) -> int:
+def sync_index(ws: Workspace, *, batch_size: int = 500, progress: Progress | None = None) -> int:
     """Index every stored article the index has not confirmed; return how many."""
+    prog = progress or NoProgress()
     done = 0
     while True:
         ids = ws.store.unindexed_ids(batch_size)
-        if not ids:
-            return done
-        articles = ws.store.get_articles(ids)
-        tags = ws.store.article_tags(ids)
-        ws.index.add([index_article(a, ws.segmenter, tags.get(a.article_id)) for a in articles])
-        ws.store.mark_indexed(ids)
-        done += len(ids)
-
-
-def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
-    """Rebuild the search index from the store; return the number of articles indexed."""
-    prog = progress or NoProgress()
-    ws.index.clear()
-    ws.store.mark_all_unindexed()
-    prog.start(ws.store.stats().articles)
-    done = 0
-    while True:
-        ids = ws.store.unindexed_ids(500)
         if not ids:
             return done
         tags = ws.store.article_tags(ids)
@@ -176,8 +159,17 @@ def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
         )
         ws.store.mark_indexed(ids)
         done += len(ids)
-        for i in ids:
-            prog.advance(i)
+        for article_id in ids:
+            prog.advance(article_id)
+
+
+def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
+    """Rebuild the search index from the store; return the number of articles indexed."""
+    prog = progress or NoProgress()
+    ws.index.clear()
+    ws.store.mark_all_unindexed()
+    prog.start(ws.store.stats().articles)
+    return sync_index(ws, progress=prog)
 
 
 # -- inputs ------------------------------------------------------------------------------
