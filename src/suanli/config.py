@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from .errors import ConfigError
+from .stories.models import StoryConfig
 
 
 def _default_data_dir() -> str:
@@ -89,6 +90,25 @@ class Settings:
     llm_timeout_s: float = field(default=60.0, metadata={"help": "Seconds allowed for one LLM request"})
     llm_max_retries: int = field(default=2, metadata={"help": "Retries of a failed LLM request (429, 5xx)"})
     llm_max_concurrency: int = field(default=4, metadata={"help": "LLM requests in flight at once"})
+    story_duplicate_threshold: float = field(
+        default=0.5,
+        metadata={"help": "Near-duplicate rule: estimated Jaccard similarity of shingles (0-1] to join a story"},
+    )
+    story_duplicate_window_days: float = field(
+        default=7.0, metadata={"help": "Near-duplicate rule: most days between a report and its repost"}
+    )
+    story_event_window_days: float = field(
+        default=3.0, metadata={"help": "Same-event rule: most days between two reports of one event"}
+    )
+    story_min_shared_entities: int = field(
+        default=1, metadata={"help": "Same-event rule: entities two reports must share"}
+    )
+    story_min_shared_anchors: int = field(
+        default=1, metadata={"help": "Same-event rule: dates or specific figures two reports must share"}
+    )
+    story_min_entity_overlap: float = field(
+        default=0.4, metadata={"help": "Same-event rule: least Jaccard overlap (0-1) of the two entity sets"}
+    )
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -102,6 +122,17 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def story_config(self) -> StoryConfig:
+        """The story grouping thresholds these settings give (see :class:`StoryConfig`)."""
+        return StoryConfig(
+            duplicate_threshold=self.story_duplicate_threshold,
+            duplicate_window_days=self.story_duplicate_window_days,
+            event_window_days=self.story_event_window_days,
+            min_shared_entities=self.story_min_shared_entities,
+            min_shared_anchors=self.story_min_shared_anchors,
+            min_entity_overlap=self.story_min_entity_overlap,
+        )
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
@@ -140,6 +171,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(
             f"Setting 'timezone' must be an IANA zone such as 'Asia/Shanghai' or 'UTC', got '{s.timezone}'"
         ) from exc
+    try:
+        s.story_config()
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace("Story setting '", "Setting 'story_")) from exc
     for host in s.allowed_hosts:
         if "/" in host:
             try:

@@ -116,6 +116,36 @@ class SearchQuery:
     offset: int = 0
     entity: str | None = None
     event_type: str | None = None
+    all_reports: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoryReport:
+    """One article of a story, as story listings show it."""
+
+    article_id: str
+    title: str
+    source: str
+    published_at: datetime | None
+    url: str | None = None
+    lang: Lang = "zh"
+    rule: str = "new"
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """A saved query or entity whose new stories ``suanli watch run`` lists.
+
+    ``kind`` is ``"query"`` (search words) or ``"entity"`` (an entity id); ``last_run_at`` is when
+    ``watch run`` last reported it (None: never, so everything since ``created_at`` is new).
+    """
+
+    watch_id: int
+    kind: Literal["query", "entity"]
+    value: str
+    created_at: datetime
+    last_run_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +169,13 @@ class SearchHit:
     url: str | None = None
     summary: Summary | None = None
     is_exact: bool = True
+    story_id: str | None = None
+    other_reports: tuple[StoryReport, ...] = ()
+
+    @property
+    def more_reports(self) -> int:
+        """How many other reports of this hit's story the card folds away."""
+        return len(self.other_reports)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from .stages.feed import Feed, FeedItem, looks_like_feed, parse_feed
 from .stages.fetch import fetch_url
 from .stages.index import index_article
 from .stages.load import iter_paths, load_path
+from .stories.stored import group_unassigned, regroup_all
 from .summaries import write_summary
 from .workspace import Workspace
 
@@ -72,7 +73,8 @@ def add_inputs(
     """Ingest paths, article URLs and feed URLs; every input succeeds or fails on its own.
 
     Steps:
-        1. Let the index catch up with anything a crashed run stored but did not index.
+        1. Let the index catch up with anything a crashed run stored but did not index, and
+           group articles stored before stories existed.
         2. Expand directories and count the work for the progress bar.
         3. Ingest each input; failures are recorded and the batch goes on.
         4. Commit the remaining index rows.
@@ -83,6 +85,7 @@ def add_inputs(
     batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress(), source_override=source)
     # 1.
     sync_index(ws)
+    group_unassigned(ws.stories())
     # 2.
     work: list[tuple[str, Path | None]] = []
     for item in inputs:
@@ -130,6 +133,7 @@ def update_sources(
     """Poll every registered feed again (conditional GET) and ingest the items not seen before."""
     batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress())
     sync_index(ws)
+    group_unassigned(ws.stories())
     feeds = ws.store.feed_sources()
     batch.progress.start(len(feeds))
     for src in feeds:
@@ -170,6 +174,18 @@ def reindex(ws: Workspace, *, progress: Progress | None = None) -> int:
     ws.store.mark_all_unindexed()
     prog.start(ws.store.stats().articles)
     return sync_index(ws, progress=prog)
+
+
+def regroup(ws: Workspace, *, progress: Progress | None = None) -> int:
+    """Group every article into stories again with the current story settings; return the story count.
+
+    Story ids are derived from the first report, so most stories keep their ids; watches compare
+    stories by id, so a regrouped story may be listed again once.
+    """
+    prog = progress or NoProgress()
+    prog.start(ws.store.stats().articles)
+    ws.story_state = regroup_all(ws.store, ws.settings.story_config(), ws.kb(), progress=prog)
+    return ws.store.story_count()
 
 
 # -- inputs ------------------------------------------------------------------------------
@@ -321,7 +337,15 @@ def _ingest_page(batch: _Batch, page: RawPage) -> None:
         summary = write_summary(article, ws)
         if summary.fallback_reason:
             batch.warnings.append(f"Summary of '{page.origin}': {summary.fallback_reason}")
-    if not ws.store.add_article(article, summary, knowledge):
+    stories = ws.stories()
+    story = stories.assign(article)
+    try:
+        stored = ws.store.add_article(article, summary, knowledge, story)
+    except BaseException:
+        stories.discard(article.article_id)
+        raise
+    if not stored:
+        stories.discard(article.article_id)
         batch.already.append(page.origin)
         return
     batch.added.append(article.article_id)

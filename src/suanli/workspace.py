@@ -13,6 +13,7 @@ from .knowledge import Entity, KnowledgeBase, load_kb
 from .stages.segment import Segmenter
 from .store import Store, open_store, sqlite_path
 from .store.tantivy_index import TantivyIndex
+from .stories.stored import StoredStories
 
 
 @dataclass(slots=True)
@@ -23,6 +24,13 @@ class Workspace:
     segmenter: Segmenter
     terms: tuple[str, ...] = ()
     knowledge_base: KnowledgeBase | None = None
+    story_state: StoredStories | None = None
+
+    def stories(self) -> StoredStories:
+        """Story grouping over this store with the story settings, made on first use."""
+        if self.story_state is None:
+            self.story_state = StoredStories(self.store, self.settings.story_config(), self.kb())
+        return self.story_state
 
     def kb(self) -> KnowledgeBase:
         """The entity base (shipped plus the ``kb_files`` setting), loaded on first use."""

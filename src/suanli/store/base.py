@@ -7,7 +7,19 @@ from datetime import datetime
 from typing import Protocol
 
 from suanli.knowledge.models import ArticleKnowledge, Event, Fact
-from suanli.models import Article, ArticleTags, EventQuery, FactQuery, Failure, Source, SourceStats, Stats
+from suanli.models import (
+    Article,
+    ArticleTags,
+    EventQuery,
+    FactQuery,
+    Failure,
+    Source,
+    SourceStats,
+    Stats,
+    StoryReport,
+    Watch,
+)
+from suanli.stories.models import StoryRecord
 from suanli.summary.models import Summary
 
 
@@ -27,9 +39,13 @@ class Store(Protocol):
         """Id of a stored article fetched from or canonically at ``url``."""
 
     def add_article(
-        self, article: Article, summary: Summary | None = None, knowledge: ArticleKnowledge | None = None
+        self,
+        article: Article,
+        summary: Summary | None = None,
+        knowledge: ArticleKnowledge | None = None,
+        story: StoryRecord | None = None,
     ) -> bool:
-        """Store ``article`` with its blocks, summary and knowledge in one transaction.
+        """Store ``article`` with its blocks, summary, knowledge and story row in one transaction.
 
         Returns False, storing nothing, when it duplicates a stored article.
         """
@@ -91,3 +107,39 @@ class Store(Protocol):
     def record_failure(self, failure: Failure, at: datetime) -> None: ...
 
     def stats(self) -> Stats: ...
+
+    # -- stories ---------------------------------------------------------------------------
+
+    def save_stories(self, records: Sequence[StoryRecord]) -> None:
+        """Create or replace story rows of stored articles (rows of unknown articles are skipped)."""
+
+    def story_records(self, start_ts: float | None, end_ts: float | None) -> list[StoryRecord]:
+        """Story rows dated in ``[start_ts, end_ts]`` (epoch seconds); both None: the undated rows."""
+
+    def story_ids(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> story id for the grouped ones of ``article_ids``."""
+
+    def story_reports(self, story_ids: Sequence[str]) -> dict[str, list[StoryReport]]:
+        """Each story's reports, earliest first."""
+
+    def ids_without_story(self, limit: int = 1000) -> list[str]:
+        """Stored articles not grouped yet, oldest first."""
+
+    def clear_stories(self) -> None: ...
+
+    def story_count(self) -> int: ...
+
+    def articles_added_since(self, since: datetime | None, *, limit: int = 100_000) -> list[str]:
+        """Ids of articles stored after ``since`` (every article when None), in the order stored."""
+
+    # -- watches ---------------------------------------------------------------------------
+
+    def add_watch(self, kind: str, value: str, created_at: datetime) -> tuple[Watch, bool]:
+        """The watch on (kind, value), and True when this call created it."""
+
+    def list_watches(self) -> list[Watch]: ...
+
+    def remove_watch(self, watch_id: int) -> None:
+        """Raises NotFoundError."""
+
+    def mark_watch_run(self, watch_id: int, at: datetime) -> None: ...

@@ -164,3 +164,42 @@ def m005_knowledge(db: Connection) -> None:
     )
     db.execute("CREATE INDEX events_article ON events(article_id)")
     db.execute("CREATE INDEX events_type ON events(event_type)")
+
+
+@migration
+def m006_stories(db: Connection) -> None:
+    # One row per article: the story it joined and what grouping needs to place later articles
+    # (MinHash signature, entities and anchors) without reading the text again.
+    db.execute(
+        """
+        CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            published_ts REAL,
+            scheme TEXT NOT NULL,
+            signature BLOB NOT NULL,
+            shingles INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX story_members_story ON story_members(story_id)")
+    db.execute("CREATE INDEX story_members_published ON story_members(published_ts)")
+    db.execute("CREATE INDEX articles_added ON articles(added_at)")
+
+
+@migration
+def m007_watches(db: Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE watches (
+            watch_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_run_at TEXT,
+            UNIQUE (kind, value)
+        )
+        """
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from suanli.errors import MigrationError, NotFoundError, StoreError
 from suanli.knowledge.models import ArticleKnowledge, Event, Fact
+from suanli.stories.models import StoryRecord
 from suanli.knowledge.records import event_from_dict, event_to_dict, fact_from_dict, fact_to_dict
 from suanli.models import (
     Article,
@@ -25,6 +26,7 @@ from suanli.models import (
     Stats,
 )
 from suanli.store.migrations import MIGRATIONS
+from suanli.store.sqlite_stories import StoryTables
 from suanli.summary.models import Summary, summary_from_dict, summary_to_dict
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class SQLiteStore:
+class SQLiteStore(StoryTables):
     """Store on one SQLite file.
 
     Example:
@@ -114,7 +116,11 @@ class SQLiteStore:
         return str(row[0]) if row else None
 
     def add_article(
-        self, article: Article, summary: Summary | None = None, knowledge: ArticleKnowledge | None = None
+        self,
+        article: Article,
+        summary: Summary | None = None,
+        knowledge: ArticleKnowledge | None = None,
+        story: StoryRecord | None = None,
     ) -> bool:
         db = self._db
         try:
@@ -149,6 +155,8 @@ class SQLiteStore:
                 self._write_summary(summary)
             if knowledge is not None:
                 self._write_knowledge(article.article_id, knowledge)
+            if story is not None:
+                self.write_story(story)
             db.execute(
                 "INSERT OR IGNORE INTO sources (name, added_at) VALUES (?, ?)",
                 (article.source, datetime.now(UTC).isoformat()),

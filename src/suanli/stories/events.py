@@ -182,13 +182,19 @@ class EventIndex:
         for key in self._keys(signals):
             self._by_key[key][day].append(article_id)
 
+    def remove(self, article_id: str) -> None:
+        """Forget an article (its keys stay behind and are skipped by look-ups)."""
+        self._signals.pop(article_id, None)
+
     def best_match(self, signals: EventSignals) -> tuple[str, EventMatch] | None:
         """The indexed article that shares the most evidence with ``signals`` (closest in time on a tie)."""
         if signals.published_ts is None or len(signals.anchors) < self.config.min_shared_anchors:
             return None
         best: tuple[tuple[int, float, str], str, EventMatch] | None = None
         for article_id in self._candidates(signals.published_ts, self._keys(signals)):
-            other = self._signals[article_id]
+            other = self._signals.get(article_id)
+            if other is None:
+                continue
             match = match_event(signals, other, self.config)
             if match is None:
                 continue

@@ -105,15 +105,23 @@ class StoryIndex:
         seed than ``config`` (then the stories must be rebuilt from the articles with :meth:`build`).
         """
         index = cls(config)
-        scheme = index.config.signature_scheme
+        index.restore(records)
+        return index
+
+    def restore(self, records: Iterable[StoryRecord]) -> None:
+        """Add persisted records as they are (ids already present are skipped).
+
+        Raises ConfigError when a signature was made with another shingle size, ``num_perm`` or
+        seed than this index's config.
+        """
+        scheme = self.config.signature_scheme
         for record in records:
             if record.signature and record.scheme != scheme:
                 raise ConfigError(
                     f"Story signature of article '{record.article_id}' was made with '{record.scheme}' "
                     f"but the settings ask for '{scheme}'; rebuild the stories from the articles"
                 )
-            index._restore(record)
-        return index
+            self._restore(record)
 
     def _restore(self, record: StoryRecord) -> None:
         if record.article_id in self._records:
@@ -210,6 +218,22 @@ class StoryIndex:
                 return False
         ts, other = timestamp(item.published_at), timestamp(matched.published_at)
         return ts is None or other is None or abs(ts - other) <= self.config.duplicate_window_days * 86400
+
+    def discard(self, article_id: str) -> None:
+        """Forget an article that was added but could not be stored (no-op for an unknown id).
+
+        Articles that joined its story keep their story id.
+        """
+        record = self._records.pop(article_id, None)
+        if record is None:
+            return
+        self._near.remove(article_id)
+        self._events.remove(article_id)
+        members = self._members.get(record.story_id, [])
+        if article_id in members:
+            members.remove(article_id)
+        if not members:
+            self._members.pop(record.story_id, None)
 
     def add_many(self, items: Iterable[StoryInput]) -> list[Assignment]:
         """:meth:`add` for each item, in the order given."""

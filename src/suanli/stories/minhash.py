@@ -3,8 +3,13 @@
 A body is normalised (NFKC, lower case, only letters, digits and CJK characters kept), cut into
 overlapping character k-grams, and each k-gram hashed to 32 bits. datasketch turns the set of
 hashes into a MinHash signature (scheme ``affine32``, fixed seed, so signatures are stable across
-processes and can be stored) and its ``MinHashLSH`` finds the candidates whose estimated Jaccard
-similarity is then checked against the threshold.
+processes and can be stored). Candidates come from locality-sensitive hashing over bands of the
+signature (the banding of datasketch's ``MinHashLSH``: ``lsh_bands`` bands of ``lsh_rows`` values,
+two signatures are candidates when some band is equal); each candidate's estimated Jaccard
+similarity is then checked against the threshold with the whole signature.
+
+The band index keeps one 64-bit key per band and article in sorted numpy arrays (12 bytes per band
+and article) instead of Python sets, so 100,000 articles take tens of megabytes, not gigabytes.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from suanli.errors import ConfigError
 
@@ -155,8 +160,77 @@ def estimate_jaccard(a: Signature, b: Signature) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
+class BandIndex:
+    """Article rows by LSH band key: sorted numpy arrays plus a small dict of recent inserts.
+
+    ``add`` puts a row's keys in the dict; once the dict holds more than an eighth of the sorted
+    keys (at least ``merge_at``), they are merged into the arrays, so inserts cost O(log n)
+    amortised and a lookup is one ``searchsorted`` over all bands at once.
+    """
+
+    def __init__(self, bands: int, rows: int, *, merge_at: int = 4096) -> None:
+        self.bands = bands
+        self.rows = rows
+        self._merge_at = merge_at
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._owners = np.zeros(0, dtype=np.int32)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_count = 0
+        # Band i mixes in its own salt, so equal values in two different bands never collide.
+        self._salts = (np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)
+
+    def keys(self, hashvalues: np.ndarray) -> np.ndarray:
+        """One uint64 key per band of a signature."""
+        values = np.asarray(hashvalues[: self.bands * self.rows], dtype=np.uint64).reshape(self.bands, self.rows)
+        keys = self._salts.copy()
+        for column in range(self.rows):
+            keys = keys * _PRIME + values[:, column]
+        keys ^= keys >> np.uint64(29)
+        return keys
+
+    def add(self, row: int, keys: np.ndarray) -> None:
+        for key in keys.tolist():
+            self._recent.setdefault(key, []).append(row)
+        self._recent_count += len(keys)
+        if self._recent_count >= max(self._merge_at, len(self._keys) // 8):
+            self._merge()
+
+    def candidates(self, keys: np.ndarray) -> set[int]:
+        """Rows sharing at least one band key with ``keys``."""
+        found: set[int] = set()
+        if len(self._keys):
+            left = np.searchsorted(self._keys, keys, side="left")
+            right = np.searchsorted(self._keys, keys, side="right")
+            for lo, hi in zip(left.tolist(), right.tolist(), strict=True):
+                if hi > lo:
+                    found.update(self._owners[lo:hi].tolist())
+        if self._recent:
+            for key in keys.tolist():
+                found.update(self._recent.get(key, ()))
+        return found
+
+    def _merge(self) -> None:
+        new_keys = np.fromiter(
+            (key for key, owners in self._recent.items() for _ in owners), dtype=np.uint64, count=self._recent_count
+        )
+        new_owners = np.fromiter(
+            (row for owners in self._recent.values() for row in owners), dtype=np.int32, count=self._recent_count
+        )
+        keys = np.concatenate([self._keys, new_keys])
+        owners = np.concatenate([self._owners, new_owners])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._owners = keys[order], owners[order]
+        self._recent = {}
+        self._recent_count = 0
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the sorted arrays (the recent dict is at most an eighth of them)."""
+        return int(self._keys.nbytes + self._owners.nbytes)
+
+
 class NearDuplicateIndex:
-    """Signatures by article id, with an LSH index that finds near-duplicates of a new signature.
+    """Signatures by article id, with an LSH band index that finds near-duplicates of a new signature.
 
     Example:
         >>> index = NearDuplicateIndex(StoryConfig())
@@ -167,18 +241,23 @@ class NearDuplicateIndex:
 
     def __init__(self, config: StoryConfig) -> None:
         self.config = config
-        self._lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
+        self._bands = BandIndex(config.lsh_bands, config.lsh_rows)
         # Signatures live in the rows of one matrix, so the candidates of a query are scored in one
         # numpy operation (common shingles can make an LSH query return hundreds of candidates).
         self._rows: dict[str, int] = {}
+        self._ids: list[str | None] = []
         self._matrix = np.zeros((64, config.num_perm), dtype=np.uint32)
-        self._used = 0
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._rows
+
+    @property
+    def nbytes(self) -> int:
+        """Approximate bytes held by signatures and band keys (not counting the id strings)."""
+        return int(self._matrix.nbytes + self._bands.nbytes)
 
     def signature(self, article_id: str) -> Signature | None:
         row = self._rows.get(article_id)
@@ -188,34 +267,43 @@ class NearDuplicateIndex:
         """Index a signature (or the MinHash it came from) under ``article_id``; an id present is replaced."""
         if article_id in self._rows:
             self.remove(article_id)
-        minhash = signature if isinstance(signature, MinHash) else _minhash(self.config, signature)
-        self._lsh.insert(article_id, minhash, check_duplication=False)
-        if self._used == len(self._matrix):
+        values = _hashvalues(signature)
+        used = len(self._ids)
+        if used == len(self._matrix):
             grown = np.zeros((2 * len(self._matrix), self.config.num_perm), dtype=np.uint32)
-            grown[: self._used] = self._matrix
+            grown[:used] = self._matrix
             self._matrix = grown
-        self._matrix[self._used] = minhash.hashvalues
-        self._rows[article_id] = self._used
-        self._used += 1
+        self._matrix[used] = values
+        self._rows[article_id] = used
+        self._ids.append(article_id)
+        self._bands.add(used, self._bands.keys(values))
 
     def remove(self, article_id: str) -> None:
-        # The row stays allocated (it is never reached again); removals are rare.
-        if self._rows.pop(article_id, None) is not None:
-            self._lsh.remove(article_id)
+        # The row and its band keys stay (removals are rare); the row no longer names an article.
+        row = self._rows.pop(article_id, None)
+        if row is not None:
+            self._ids[row] = None
 
     def matches(self, signature: Signature | MinHash) -> list[tuple[str, float]]:
         """Indexed articles whose estimated Jaccard similarity reaches the threshold, best first.
 
         Ties are broken by article id, so the answer does not depend on hash-set order.
         """
-        minhash = signature if isinstance(signature, MinHash) else _minhash(self.config, signature)
-        keys = sorted(str(key) for key in self._lsh.query(minhash))
-        if not keys:
+        values = _hashvalues(signature)
+        rows = sorted(r for r in self._bands.candidates(self._bands.keys(values)) if self._ids[r] is not None)
+        if not rows:
             return []
-        rows = [self._rows[key] for key in keys]
-        equal = np.count_nonzero(self._matrix[rows] == minhash.hashvalues, axis=1)
+        equal = np.count_nonzero(self._matrix[rows] == values.astype(np.uint32), axis=1)
         scores = equal / self.config.num_perm
-        found = [(key, float(score)) for key, score in zip(keys, scores, strict=True)]
-        found = [pair for pair in found if pair[1] >= self.config.duplicate_threshold]
+        found: list[tuple[str, float]] = []
+        for row, score in zip(rows, scores.tolist(), strict=True):
+            article_id = self._ids[row]
+            if article_id is not None and score >= self.config.duplicate_threshold:
+                found.append((article_id, float(score)))
         found.sort(key=lambda pair: (-pair[1], pair[0]))
         return found
+
+
+def _hashvalues(signature: Signature | MinHash) -> np.ndarray:
+    values = signature.hashvalues if isinstance(signature, MinHash) else signature
+    return np.asarray(values).astype(np.uint32)
