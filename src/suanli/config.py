@@ -92,7 +92,9 @@ class Settings:
     llm_max_concurrency: int = field(default=4, metadata={"help": "LLM requests in flight at once"})
     story_duplicate_threshold: float = field(
         default=0.5,
-        metadata={"help": "Near-duplicate rule: estimated Jaccard similarity of shingles (0-1] to join a story"},
+        metadata={
+            "help": "Near-duplicate rule: estimated Jaccard similarity of shingles (0-1] to join a story"
+        },
     )
     story_duplicate_window_days: float = field(
         default=7.0, metadata={"help": "Near-duplicate rule: most days between a report and its repost"}

@@ -185,6 +185,9 @@ class SearchResult:
     total: int
     hits: tuple[SearchHit, ...]
     exact_total: int = 0
+    card_total: int | None = (
+        None  # cards over all pages (stories, or articles with all_reports); None: unknown
+    )
 
 
 @dataclass(frozen=True, slots=True)

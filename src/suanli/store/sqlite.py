@@ -12,7 +12,6 @@ from typing import Any
 
 from suanli.errors import MigrationError, NotFoundError, StoreError
 from suanli.knowledge.models import ArticleKnowledge, Event, Fact
-from suanli.stories.models import StoryRecord
 from suanli.knowledge.records import event_from_dict, event_to_dict, fact_from_dict, fact_to_dict
 from suanli.models import (
     Article,
@@ -27,6 +26,7 @@ from suanli.models import (
 )
 from suanli.store.migrations import MIGRATIONS
 from suanli.store.sqlite_stories import StoryTables
+from suanli.stories.models import StoryRecord
 from suanli.summary.models import Summary, summary_from_dict, summary_to_dict
 
 log = logging.getLogger(__name__)

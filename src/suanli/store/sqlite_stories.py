@@ -75,7 +75,8 @@ def story_record(row: Sequence[Any]) -> StoryRecord:
 
 _RECORD_COLUMNS = "article_id, story_id, rule, scheme, signature, shingles, data"
 _REPORT_COLUMNS = (
-    "a.article_id, a.title, a.source, a.published_at, COALESCE(a.canonical_url, a.url), a.lang, m.rule, a.added_at"
+    "a.article_id, a.title, a.source, a.published_at, COALESCE(a.canonical_url, a.url), a.lang, m.rule,"
+    " a.added_at"
 )
 
 
@@ -117,7 +118,10 @@ class StoryTables:
             rows = self._db.execute(
                 f"SELECT {_RECORD_COLUMNS} FROM story_members WHERE published_ts BETWEEN ? AND ?"
                 " ORDER BY rowid",
-                (start_ts if start_ts is not None else float("-inf"), end_ts if end_ts is not None else float("inf")),
+                (
+                    start_ts if start_ts is not None else float("-inf"),
+                    end_ts if end_ts is not None else float("inf"),
+                ),
             )
         return [story_record(r) for r in rows]
 
@@ -128,7 +132,8 @@ class StoryTables:
             marks = ",".join("?" * len(chunk))
             found.update(
                 self._db.execute(
-                    f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", list(chunk)
+                    f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})",
+                    list(chunk),
                 ).fetchall()
             )
         return found
@@ -151,7 +156,8 @@ class StoryTables:
     def ids_without_story(self, limit: int = 1000) -> list[str]:
         rows = self._db.execute(
             "SELECT a.article_id FROM articles a LEFT JOIN story_members m ON m.article_id = a.article_id"
-            " WHERE m.article_id IS NULL ORDER BY COALESCE(a.published_at, a.fetched_at), a.article_id LIMIT ?",
+            " WHERE m.article_id IS NULL"
+            " ORDER BY COALESCE(a.published_at, a.fetched_at), a.article_id LIMIT ?",
             (limit,),
         )
         return [str(r[0]) for r in rows]
@@ -207,7 +213,8 @@ class StoryTables:
     def mark_watch_run(self, watch_id: int, at: datetime) -> None:
         with self._tx():
             self._db.execute(
-                "UPDATE watches SET last_run_at = ? WHERE watch_id = ?", (at.astimezone(UTC).isoformat(), watch_id)
+                "UPDATE watches SET last_run_at = ? WHERE watch_id = ?",
+                (at.astimezone(UTC).isoformat(), watch_id),
             )
 
 

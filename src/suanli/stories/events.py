@@ -17,7 +17,6 @@ Entities are whatever the caller resolves (entity ids from the knowledge base, o
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from suanli.summary.numbers import Quantity, parse_dates, parse_quantities
 
 from .models import StoryConfig
+from .multimap import MASK64, SortedMultiMap
 
 _DAY_S = 86400.0
 _MONEY = frozenset({"CNY", "USD", "HKD", "EUR", "JPY", "GBP"})
@@ -168,7 +168,10 @@ class EventIndex:
     def __init__(self, config: StoryConfig) -> None:
         self.config = config
         self._signals: dict[str, EventSignals] = {}
-        self._by_key: defaultdict[str, defaultdict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+        # (key, day) pairs hashed to 64 bits -> article rows; a collision only adds a candidate,
+        # which match_event then rejects.
+        self._by_key = SortedMultiMap()
+        self._ids: list[str] = []
 
     def __len__(self) -> int:
         return len(self._signals)
@@ -179,8 +182,8 @@ class EventIndex:
             return
         self._signals[article_id] = signals
         day = _day(signals.published_ts)
-        for key in self._keys(signals):
-            self._by_key[key][day].append(article_id)
+        self._by_key.add(len(self._ids), [_slot(key, day) for key in self._keys(signals)])
+        self._ids.append(article_id)
 
     def remove(self, article_id: str) -> None:
         """Forget an article (its keys stay behind and are skipped by look-ups)."""
@@ -212,14 +215,14 @@ class EventIndex:
     def _candidates(self, ts: float, keys: Iterable[str]) -> set[str]:
         window = self.config.event_window_days * _DAY_S
         first, last = _day(ts - window), _day(ts + window)
-        found: set[str] = set()
-        for key in keys:
-            days = self._by_key.get(key)
-            if days is None:
-                continue
-            for day in range(first, last + 1):
-                found.update(days.get(day, ()))
-        return found
+        slots = [_slot(key, day) for key in keys for day in range(first, last + 1)]
+        if not slots:
+            return set()
+        return {self._ids[row] for row in self._by_key.rows(slots)}
+
+
+def _slot(key: str, day: int) -> int:
+    return hash((key, day)) & MASK64
 
 
 def _day(ts: float) -> int:

@@ -25,6 +25,7 @@ from datasketch import MinHash
 from suanli.errors import ConfigError
 
 from .models import StoryConfig
+from .multimap import SortedMultiMap
 
 _SCHEME = "affine32"
 _DROP = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
@@ -161,27 +162,19 @@ def estimate_jaccard(a: Signature, b: Signature) -> float:
 
 
 class BandIndex:
-    """Article rows by LSH band key: sorted numpy arrays plus a small dict of recent inserts.
-
-    ``add`` puts a row's keys in the dict; once the dict holds more than an eighth of the sorted
-    keys (at least ``merge_at``), they are merged into the arrays, so inserts cost O(log n)
-    amortised and a lookup is one ``searchsorted`` over all bands at once.
-    """
+    """Article rows by LSH band key (``bands`` keys per signature, see :class:`SortedMultiMap`)."""
 
     def __init__(self, bands: int, rows: int, *, merge_at: int = 4096) -> None:
         self.bands = bands
         self.rows = rows
-        self._merge_at = merge_at
-        self._keys = np.zeros(0, dtype=np.uint64)
-        self._owners = np.zeros(0, dtype=np.int32)
-        self._recent: dict[int, list[int]] = {}
-        self._recent_count = 0
+        self.map = SortedMultiMap(merge_at=merge_at)
         # Band i mixes in its own salt, so equal values in two different bands never collide.
-        self._salts = (np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)
+        self._salts = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
     def keys(self, hashvalues: np.ndarray) -> np.ndarray:
         """One uint64 key per band of a signature."""
-        values = np.asarray(hashvalues[: self.bands * self.rows], dtype=np.uint64).reshape(self.bands, self.rows)
+        width = self.bands * self.rows
+        values = np.asarray(hashvalues[:width], dtype=np.uint64).reshape(self.bands, self.rows)
         keys = self._salts.copy()
         for column in range(self.rows):
             keys = keys * _PRIME + values[:, column]
@@ -189,44 +182,15 @@ class BandIndex:
         return keys
 
     def add(self, row: int, keys: np.ndarray) -> None:
-        for key in keys.tolist():
-            self._recent.setdefault(key, []).append(row)
-        self._recent_count += len(keys)
-        if self._recent_count >= max(self._merge_at, len(self._keys) // 8):
-            self._merge()
+        self.map.add(row, keys.tolist())
 
     def candidates(self, keys: np.ndarray) -> set[int]:
         """Rows sharing at least one band key with ``keys``."""
-        found: set[int] = set()
-        if len(self._keys):
-            left = np.searchsorted(self._keys, keys, side="left")
-            right = np.searchsorted(self._keys, keys, side="right")
-            for lo, hi in zip(left.tolist(), right.tolist(), strict=True):
-                if hi > lo:
-                    found.update(self._owners[lo:hi].tolist())
-        if self._recent:
-            for key in keys.tolist():
-                found.update(self._recent.get(key, ()))
-        return found
-
-    def _merge(self) -> None:
-        new_keys = np.fromiter(
-            (key for key, owners in self._recent.items() for _ in owners), dtype=np.uint64, count=self._recent_count
-        )
-        new_owners = np.fromiter(
-            (row for owners in self._recent.values() for row in owners), dtype=np.int32, count=self._recent_count
-        )
-        keys = np.concatenate([self._keys, new_keys])
-        owners = np.concatenate([self._owners, new_owners])
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._owners = keys[order], owners[order]
-        self._recent = {}
-        self._recent_count = 0
+        return self.map.rows(keys)
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the sorted arrays (the recent dict is at most an eighth of them)."""
-        return int(self._keys.nbytes + self._owners.nbytes)
+        return self.map.nbytes
 
 
 class NearDuplicateIndex:

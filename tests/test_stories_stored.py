@@ -1,0 +1,169 @@
+"""Stories on a real store: assigned on ingest, stored with the article, restored across runs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from conftest import make_article
+from suanli.config import Settings
+from suanli.knowledge import KnowledgeBase
+from suanli.pipeline import add_inputs, regroup
+from suanli.stages.segment import Segmenter
+from suanli.stories import StoryConfig
+from suanli.stories.minhash import NearDuplicateIndex, make_signature
+from suanli.stories.stored import StoredStories, group_unassigned
+from suanli.workspace import Workspace, open_workspace
+
+DAY = datetime(2025, 8, 22, 9, 0, tzinfo=UTC)
+
+WIRE = [
+    "8月22日，英伟达通知部分供应商暂停H20芯片的生产工作，涉及封装和测试环节的多家合作企业。",
+    "知情人士称，英伟达此前已要求安靠和三星暂停与H20相关的工作，公司尚未就此事公开置评。",
+    "分析人士认为，H20停产将给国内算力采购带来不确定性，寒武纪、海光信息等国产厂商有望受益。",
+]
+OTHER = [
+    "寒武纪发布2025年半年度报告，上半年实现营业收入28.81亿元，同比增长4347.82%。",
+    "公司表示，云端智能芯片及加速卡业务收入增长明显，研发投入持续加大。",
+]
+
+
+def _record(ws: Workspace, title: str, paragraphs: list[str], when: datetime, source: str = "test") -> str:
+    article = make_article(title, paragraphs, published_at=when, source=source)
+    stored = ws.store.add_article(article, story=ws.stories().assign(article))
+    assert stored
+    return article.article_id
+
+
+def test_a_repost_joins_the_story_of_the_first_report_and_is_stored_with_it(ws: Workspace) -> None:
+    first = _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
+    repost = _record(
+        ws, "H20停产？英伟达回应", [*WIRE[:2], WIRE[2] + "（来源：财联社）"], DAY + timedelta(hours=5)
+    )
+    other = _record(ws, "寒武纪半年报", OTHER, DAY)
+    ids = ws.store.story_ids([first, repost, other])
+    assert ids[first] == ids[repost] == f"s-{first}"
+    assert ids[other] == f"s-{other}"
+    reports = ws.store.story_reports([ids[first]])[ids[first]]
+    assert [r.article_id for r in reports] == [first, repost]
+    assert [r.rule for r in reports] == ["new", "near_duplicate"]
+
+
+def test_a_new_process_restores_the_stored_rows_and_places_a_later_repost(
+    settings: Settings, segmenter: Segmenter, kb: KnowledgeBase
+) -> None:
+    with open_workspace(settings, segmenter=segmenter, kb=kb) as ws:
+        first = _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
+    with open_workspace(settings, segmenter=segmenter, kb=kb) as ws:
+        late = _record(ws, "英伟达暂停H20", [WIRE[0], WIRE[1] + "。", WIRE[2]], DAY + timedelta(days=2))
+        assert ws.store.story_ids([late])[late] == f"s-{first}"
+
+
+def test_only_rows_of_nearby_days_are_read(ws: Workspace) -> None:
+    _record(ws, "寒武纪半年报", OTHER, DAY - timedelta(days=200))
+    _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
+    fresh = StoredStories(ws.store, ws.settings.story_config(), ws.kb())
+    fresh.assign(make_article("H20", [*WIRE, "另外一段。"], published_at=DAY + timedelta(days=1)))
+    # the article from 200 days earlier was never loaded; the one a day earlier was
+    assert len(fresh.index) == 2
+
+
+def test_an_article_that_is_not_stored_leaves_no_trace(ws: Workspace) -> None:
+    article = make_article("英伟达要求供应商暂停H20生产", WIRE, published_at=DAY)
+    stories = ws.stories()
+    stories.assign(article)
+    stories.discard(article.article_id)
+    assert article.article_id not in stories.index
+    repost = make_article("转载", [*WIRE[:2], WIRE[2] + "（转载）"], published_at=DAY)
+    assert stories.assign(repost).rule == "new"
+
+
+def test_articles_stored_before_stories_existed_are_grouped_on_the_next_add(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    a = make_article("英伟达要求供应商暂停H20生产", WIRE, published_at=DAY)
+    b = make_article("H20停产", [*WIRE[:2], WIRE[2] + "（来源：财联社）"], published_at=DAY)
+    assert ws.store.add_article(a) and ws.store.add_article(b)
+    assert ws.store.story_ids([a.article_id, b.article_id]) == {}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    add_inputs([str(empty)], ws)
+    ids = ws.store.story_ids([a.article_id, b.article_id])
+    assert ids[a.article_id] == ids[b.article_id]
+
+
+def test_ingested_files_get_stories_through_the_pipeline(ws: Workspace, tmp_path: Path) -> None:
+    lines = [
+        {
+            "title": "英伟达要求供应商暂停H20生产",
+            "text": "\n\n".join(WIRE),
+            "published_at": "2025-08-22",
+            "source": "甲",
+        },
+        {
+            "title": "英伟达H20停产",
+            "text": "\n\n".join([*WIRE[:2], WIRE[2] + "（来源：乙）"]),
+            "published_at": "2025-08-22",
+            "source": "乙",
+        },
+        {"title": "寒武纪半年报", "text": "\n\n".join(OTHER), "published_at": "2025-08-26", "source": "丙"},
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    report = add_inputs([str(path)], ws)
+    assert len(report.added) == 3
+    story_of = ws.store.story_ids(list(report.added))
+    assert len(set(story_of.values())) == 2
+    assert ws.store.story_count() == 2
+
+
+def test_regroup_applies_changed_thresholds_to_stored_articles(
+    settings: Settings, segmenter: Segmenter, kb: KnowledgeBase
+) -> None:
+    with open_workspace(settings, segmenter=segmenter, kb=kb) as ws:
+        first = _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
+        late = _record(
+            ws, "英伟达暂停H20", [*WIRE[:2], WIRE[2] + "（来源：财联社）"], DAY + timedelta(days=5)
+        )
+        assert ws.store.story_ids([late])[late] == f"s-{first}"
+    strict = replace(settings, story_duplicate_window_days=1.0)
+    with open_workspace(strict, segmenter=segmenter, kb=kb) as ws:
+        assert regroup(ws) == 2
+        assert ws.store.story_ids([late])[late] == f"s-{late}"
+
+
+def test_group_unassigned_skips_nothing_and_counts_every_article(ws: Workspace) -> None:
+    for n in range(7):
+        article = make_article(
+            f"第{n}篇", [f"{n}号文章讲的是完全不同的一件事情，编号{n}，内容各不相同。" * 3], published_at=DAY
+        )
+        ws.store.add_article(article)
+    done = group_unassigned(StoredStories(ws.store, ws.settings.story_config(), ws.kb()), batch_size=3)
+    assert done == 7
+    assert ws.store.ids_without_story() == []
+
+
+def test_band_index_finds_the_same_candidates_after_its_arrays_are_merged() -> None:
+    config = StoryConfig()
+    index = NearDuplicateIndex(config)
+    index._bands.map.merge_at = 8  # merge after every couple of inserts
+    texts = [
+        f"第{i}条消息：" + "英伟达暂停H20芯片生产，供应链企业受到影响。" * 4 + f"编号{i}" * 3
+        for i in range(40)
+    ]
+    for i, text in enumerate(texts):
+        signature = make_signature(text, config)
+        assert signature is not None
+        index.add(f"a{i}", signature)
+    assert len(index._bands.map.merged_keys) > 0  # merged at least once
+    probe = make_signature(texts[17], config)
+    assert probe is not None
+    found = dict(index.matches(probe))
+    assert found["a17"] == 1.0
+    index.remove("a17")
+    assert "a17" not in dict(index.matches(probe))
+    assert np.all(np.diff(index._bands.map.merged_keys.astype(np.float64)) >= 0)
