@@ -168,10 +168,12 @@ class EventIndex:
     def __init__(self, config: StoryConfig) -> None:
         self.config = config
         self._signals: dict[str, EventSignals] = {}
-        # (key, day) pairs hashed to 64 bits -> article rows; a collision only adds a candidate,
-        # which match_event then rejects.
+        # keys hashed to 64 bits -> article rows; a collision only adds a candidate, which
+        # match_event then rejects. Keys hold a date or a specific figure with an entity, so they
+        # recur within days, and rows outside the time window are dropped before matching.
         self._by_key = SortedMultiMap()
         self._ids: list[str] = []
+        self._times: list[float] = []
 
     def __len__(self) -> int:
         return len(self._signals)
@@ -181,9 +183,9 @@ class EventIndex:
         if signals.published_ts is None or not signals.anchors or article_id in self._signals:
             return
         self._signals[article_id] = signals
-        day = _day(signals.published_ts)
-        self._by_key.add(len(self._ids), [_slot(key, day) for key in self._keys(signals)])
+        self._by_key.add(len(self._ids), [_slot(key) for key in self._keys(signals)])
         self._ids.append(article_id)
+        self._times.append(signals.published_ts)
 
     def remove(self, article_id: str) -> None:
         """Forget an article (its keys stay behind and are skipped by look-ups)."""
@@ -214,15 +216,15 @@ class EventIndex:
 
     def _candidates(self, ts: float, keys: Iterable[str]) -> set[str]:
         window = self.config.event_window_days * _DAY_S
-        first, last = _day(ts - window), _day(ts + window)
-        slots = [_slot(key, day) for key in keys for day in range(first, last + 1)]
+        slots = [_slot(key) for key in keys]
         if not slots:
             return set()
-        return {self._ids[row] for row in self._by_key.rows(slots)}
+        times = self._times
+        return {self._ids[row] for row in self._by_key.rows(slots) if abs(times[row] - ts) <= window}
 
 
-def _slot(key: str, day: int) -> int:
-    return hash((key, day)) & MASK64
+def _slot(key: str) -> int:
+    return hash(key) & MASK64
 
 
 def _day(ts: float) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from suanli.errors import ConfigError, NotFoundError
@@ -190,7 +191,7 @@ class StoryIndex:
                 article_id=item.article_id,
                 story_id=assignment.story_id,
                 rule=assignment.rule,
-                signature=signature_to_bytes(self._near.signature(item.article_id)),
+                signature=b"",  # kept once, in the near-duplicate index; record() puts it back
                 scheme=self.config.signature_scheme,
                 shingles=shingles if minhash is not None else 0,
                 published_at=item.published_at,
@@ -240,6 +241,8 @@ class StoryIndex:
         return [self.add(item) for item in items]
 
     def _keep(self, record: StoryRecord) -> None:
+        if record.signature:
+            record = replace(record, signature=b"")
         self._records[record.article_id] = record
         self._members.setdefault(record.story_id, []).append(record.article_id)
 
@@ -270,11 +273,15 @@ class StoryIndex:
 
     def record(self, article_id: str) -> StoryRecord:
         """The persisted form of one article's state; raises NotFoundError."""
-        return self._record(article_id)
+        return self._with_signature(self._record(article_id))
 
     def records(self) -> list[StoryRecord]:
         """Every article's state, in the order they were added (restoring in this order is exact)."""
-        return list(self._records.values())
+        return [self._with_signature(r) for r in self._records.values()]
+
+    def _with_signature(self, record: StoryRecord) -> StoryRecord:
+        signature = signature_to_bytes(self._near.signature(record.article_id))
+        return replace(record, signature=signature) if signature else record
 
     def _record(self, article_id: str) -> StoryRecord:
         record = self._records.get(article_id)
