@@ -50,11 +50,12 @@ class SortedMultiMap:
         found: set[int] = set()
         if len(self._keys):
             # sorted queries let numpy narrow each binary search from the previous one
-            query = np.unique(np.asarray(keys, dtype=np.uint64))
-            left = np.searchsorted(self._keys, query, side="left")
-            right = np.searchsorted(self._keys, query, side="right")
-            for lo, hi in zip(left.tolist(), right.tolist(), strict=True):
-                if hi > lo:
+            query = np.sort(np.asarray(keys, dtype=np.uint64))
+            left = self._keys.searchsorted(query, side="left")
+            right = self._keys.searchsorted(query, side="right")
+            hit = right > left
+            if hit.any():
+                for lo, hi in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
                     found.update(self._rows[lo:hi].tolist())
         if self._recent:
             listed = keys.tolist() if isinstance(keys, np.ndarray) else keys
