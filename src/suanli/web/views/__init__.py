@@ -6,7 +6,15 @@ here and fill it from a hook (:mod:`suanli.web.hooks`); the pages need no other 
 
 from __future__ import annotations
 
-from .article import ArticleView, BlockView, RelatedView, build_article, dictionary_keywords, related_articles
+from .article import (
+    ArticleView,
+    BlockView,
+    RelatedView,
+    SharedEntityView,
+    build_article,
+    dictionary_keywords,
+    related_views,
+)
 from .entity import (
     ChartSeries,
     EntityListView,
@@ -53,6 +61,7 @@ __all__ = [
     "SearchForm",
     "SearchView",
     "SectionView",
+    "SharedEntityView",
     "SummaryView",
     "TextSpan",
     "build_article",
@@ -64,7 +73,7 @@ __all__ = [
     "fact_view",
     "paginate",
     "parse_search_form",
-    "related_articles",
+    "related_views",
     "run_search",
     "search_query",
     "split_highlights",

@@ -1,4 +1,4 @@
-"""Article view: blocks in order with numbered paragraphs, summary, keywords and related articles."""
+"""Article view: blocks in order with numbered paragraphs, summary, keywords and related reads."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from suanli.models import Article, BlockKind
-from suanli.search import MAX_QUERY_TOKENS
+from suanli.related import RELATED_LIMIT, find_related
 from suanli.stages.segment import normalize_text
-from suanli.store.tantivy_index import IndexFilter
 from suanli.web.hooks import Hooks
 from suanli.workspace import Workspace
 
 from .summary import SummaryView, summaries_for
 
-RELATED_LIMIT = 5
 SHOWN_KINDS: tuple[BlockKind, ...] = ("body", "heading", "caption")
 
 
@@ -28,12 +26,24 @@ class BlockView:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedEntityView:
+    entity_id: str
+    name: str
+    is_known: bool  # the server has an entity page for it
+
+
+@dataclass(frozen=True, slots=True)
 class RelatedView:
+    """One related read (你可能还想读): another story's best report and why it was chosen."""
+
     article_id: str
     title: str
     source: str
     published_at: datetime | None
     excerpt: str
+    story_id: str = ""
+    score: float = 0.0
+    shared_entities: tuple[SharedEntityView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +77,7 @@ def build_article(ws: Workspace, article_id: str, hooks: Hooks, terms: Sequence[
         disclaimers=tuple(b.text for b in article.blocks if b.kind == "disclaimer"),
         summary=summary,
         keywords=keywords,
-        related=related_articles(ws, article, keywords),
+        related=related_views(ws, article, hooks, keywords),
     )
 
 
@@ -94,35 +104,26 @@ def dictionary_keywords(article: Article, terms: Sequence[str], *, limit: int = 
     return tuple(chosen)
 
 
-def related_articles(
-    ws: Workspace, article: Article, keywords: Sequence[str], *, limit: int = RELATED_LIMIT
+def related_views(
+    ws: Workspace, article: Article, hooks: Hooks, keywords: Sequence[str], *, limit: int = RELATED_LIMIT
 ) -> tuple[RelatedView, ...]:
-    """Articles that share the most of this one's keywords and title words, by summed 1/rank.
-
-    A simple content similarity: one index lookup per word, at most eight lookups.
-    """
-    title_words = [t for t in ws.segmenter.query_tokens(article.title) if len(t) >= 2 and not t.isdigit()]
-    words = list(dict.fromkeys([*keywords, *title_words]))[:8]
-    scores: dict[str, float] = {}
-    for word in words:
-        tokens = ws.segmenter.query_tokens(word)[:MAX_QUERY_TOKENS]
-        if not tokens:
-            continue
-        found = ws.index.search(tokens, IndexFilter(), limit=limit * 3)
-        for rank, (aid, _) in enumerate(found.hits):
-            if aid != article.article_id:
-                scores[aid] = scores.get(aid, 0.0) + 1.0 / (rank + 1)
-    seen_titles = {normalize_text(article.title)}
-    out: list[RelatedView] = []
-    best = sorted(scores, key=lambda aid: -scores[aid])[: limit * 2]
-    for other in ws.store.get_articles(best):
-        key = normalize_text(other.title)
-        if key in seen_titles:  # a syndicated copy of the same story is not "related"
-            continue
-        seen_titles.add(key)
-        first = other.paragraphs[0].text if other.paragraphs else ""
-        excerpt = first[:90] + ("…" if len(first) > 90 else "")
-        out.append(RelatedView(other.article_id, other.title, other.source, other.published_at, excerpt))
-        if len(out) == limit:
-            break
-    return tuple(out)
+    """Related reads of :func:`suanli.related.find_related`, shared entities named by the knowledge hook."""
+    reads = find_related(ws, article, limit=limit, keywords=keywords)
+    names: dict[str, SharedEntityView] = {}
+    for entity_id in sorted({e for r in reads for e in r.shared_entities}):
+        entity = hooks.knowledge.entity(ws, entity_id) if hooks.knowledge is not None else None
+        name = entity.name if entity is not None and entity.name else entity_id
+        names[entity_id] = SharedEntityView(entity_id, name, entity is not None)
+    return tuple(
+        RelatedView(
+            article_id=r.article_id,
+            title=r.title,
+            source=r.source,
+            published_at=r.published_at,
+            excerpt=r.excerpt,
+            story_id=r.story_id,
+            score=r.score,
+            shared_entities=tuple(names[e] for e in r.shared_entities),
+        )
+        for r in reads
+    )
