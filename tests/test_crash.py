@@ -43,8 +43,11 @@ def _write_corpus(folder: Path) -> dict[str, int]:
                 for i in range(n)
             ]
             expected[title] = n
-            lines.append(json.dumps({"title": title, "source": "crash", "text": "\n\n".join(paragraphs)},
-                                    ensure_ascii=False))
+            lines.append(
+                json.dumps(
+                    {"title": title, "source": "crash", "text": "\n\n".join(paragraphs)}, ensure_ascii=False
+                )
+            )
         (folder / f"batch{f}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return expected
 

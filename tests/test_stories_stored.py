@@ -167,3 +167,30 @@ def test_band_index_finds_the_same_candidates_after_its_arrays_are_merged() -> N
     index.remove("a17")
     assert "a17" not in dict(index.matches(probe))
     assert np.all(np.diff(index._bands.map.merged_keys.astype(np.float64)) >= 0)
+
+
+def test_reindex_stories_regroups_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from suanli.cli import cli
+
+    data = tmp_path / "cli"
+    lines = [
+        {"title": "英伟达要求供应商暂停H20生产", "text": "\n\n".join(WIRE), "published_at": "2025-08-22"},
+        {
+            "title": "英伟达H20停产",
+            "text": "\n\n".join([*WIRE[:2], WIRE[2] + "（来源：乙）"]),
+            "published_at": "2025-08-27",
+        },
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    runner = CliRunner()
+    env = {"SUANLI_DATA_DIR": str(data), "SUANLI_CONFIG": str(tmp_path / "none.toml")}
+    assert runner.invoke(cli, ["add", str(path)], env=env).exit_code == 0
+    grouped = runner.invoke(cli, ["reindex", "--stories"], env=env)
+    assert grouped.exit_code == 0, grouped.output
+    assert "grouped 2 articles into 1 story" in grouped.output
+    env["SUANLI_STORY_DUPLICATE_WINDOW_DAYS"] = "2"
+    regrouped = runner.invoke(cli, ["reindex", "--stories"], env=env)
+    assert "grouped 2 articles into 2 stories" in regrouped.output

@@ -26,9 +26,10 @@ from .errors import SuanliError
 from .knowledge import Event, Fact
 from .knowledge.models import ENTITY_TYPES, EVENT_TYPES, METRICS
 from .knowledge.records import event_to_dict, fact_to_dict
-from .models import AddReport, Article, Failure, SearchHit, SearchQuery
-from .pipeline import add_inputs, reindex, sync_index, update_sources
-from .search import search_articles
+from .models import AddReport, Article, Failure, SearchHit, SearchQuery, StoryReport
+from .pipeline import add_inputs, regroup, reindex, sync_index, update_sources
+from .related import RelatedRead, find_related
+from .search import find_story, search_articles
 from .summaries import shown_summary, summarize_stored
 from .summary import Bullet, Summary, summary_to_dict
 from .workspace import Workspace, open_workspace
@@ -207,7 +208,36 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
     data = asdict(hit)
     data["published_at"] = hit.published_at.isoformat() if hit.published_at else None
     data["summary"] = summary_to_dict(hit.summary) if hit.summary is not None else None
+    data["other_reports"] = [_report_json(r, brief=True) for r in hit.other_reports]
     return data
+
+
+def _report_json(report: StoryReport, *, brief: bool = False) -> dict[str, Any]:
+    data = {
+        "article_id": report.article_id,
+        "title": report.title,
+        "source": report.source,
+        "published_at": report.published_at.isoformat() if report.published_at else None,
+        "url": report.url,
+    }
+    if not brief:
+        data.update(lang=report.lang, rule=report.rule)
+    return data
+
+
+def _day(dt: datetime | None, settings: Settings) -> str:
+    return dt.astimezone(settings.tz).strftime("%Y-%m-%d") if dt is not None else "undated"
+
+
+def _more_reports(hit: SearchHit, settings: Settings, *, shown: int = 5) -> Text:
+    """'+ 2 more reports: 新浪财经 2025-08-23, Reuters 2025-08-23 (suanli story s-...)' under a card."""
+    reports = [f"{r.source} {_day(r.published_at, settings)}" for r in hit.other_reports[:shown]]
+    if hit.more_reports > shown:
+        reports.append("…")
+    noun = "report" if hit.more_reports == 1 else "reports"
+    line = Text(f"  + {hit.more_reports} more {noun}: {', '.join(reports)}")
+    line.append(f" (suanli story {hit.story_id})", style="dim")
+    return line
 
 
 def _bullet_line(bullet: Bullet, *, indent: str = "  ") -> Text:
@@ -283,6 +313,7 @@ def _card(hit: SearchHit) -> Text:
 )
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--all-reports", is_flag=True, help="Show every article, not one card per story.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_obj
 def search(
@@ -296,9 +327,10 @@ def search(
     event_type: str | None,
     sort: str,
     limit: int,
+    all_reports: bool,
     as_json: bool,
 ) -> None:
-    """Search articles; Chinese, English and mixed queries (H20停产, 寒武纪 市值, UE8M0)."""
+    """Search articles, one card per story; Chinese, English and mixed queries (H20停产, 寒武纪 市值)."""
     settings = obj.settings
     q = SearchQuery(
         text=query,
@@ -310,6 +342,7 @@ def search(
         limit=limit,
         entity=entity,
         event_type=event_type,
+        all_reports=all_reports,
     )
     with obj.workspace() as ws:
         _catch_up(ws)
@@ -320,6 +353,7 @@ def search(
             "terms": list(result.terms),
             "total": result.total,
             "exact_total": result.exact_total,
+            "card_total": result.card_total,
             "hits": [_hit_json(h) for h in result.hits],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -330,12 +364,40 @@ def search(
         return
     partial = result.total - result.exact_total
     more = f", {partial} more have some of them" if partial else ""
+    if result.card_total is not None and result.card_total != result.total:
+        more += f"; {result.card_total} {'story' if result.card_total == 1 else 'stories'}"
     console.print(
         f"{result.exact_total} articles have every word of '{query}' ({' '.join(result.terms)}){more}\n"
     )
     for hit in result.hits:
         console.print(_card(hit), soft_wrap=True)
+        if hit.more_reports:
+            console.print(_more_reports(hit, settings), soft_wrap=True)
         console.print()
+
+
+@cli.command()
+@click.argument("ref", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the story as JSON.")
+@click.pass_obj
+def story(obj: _Ctx, ref: str, as_json: bool) -> None:
+    """List the reports of a story (a story id s-..., or an article id or unique prefix), earliest first."""
+    with obj.workspace() as ws:
+        found = find_story(ref, ws)
+    if as_json:
+        payload = {"story_id": found.story_id, "reports": [_report_json(r) for r in found.reports]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False)
+    first = found.reports[0]
+    console.print(Text(first.title, style="bold"))
+    noun = "report" if len(found.reports) == 1 else "reports"
+    console.print(Text(f"{found.story_id or 'not grouped yet'} · {len(found.reports)} {noun}", style="dim"))
+    for r in found.reports:
+        line = Text(f"{_date(r.published_at)} · {r.source} · ")
+        line.append(r.title, style="bold")
+        line.append(f" · {r.article_id} · {r.rule}", style="dim")
+        console.print(line, soft_wrap=True)
 
 
 def _catch_up(ws: Workspace) -> None:
@@ -354,19 +416,46 @@ def _article_json(article: Article) -> dict[str, Any]:
     return data
 
 
+def _related_json(read: RelatedRead) -> dict[str, Any]:
+    data = asdict(read)
+    data["published_at"] = read.published_at.isoformat() if read.published_at else None
+    return data
+
+
+def _related_text(reads: Sequence[RelatedRead], settings: Settings) -> Text:
+    """The 你可能还想读 section: date · source · title · id, then the excerpt."""
+    out = Text("你可能还想读", style="bold")
+    if not reads:
+        out.append("\n  (no related stories yet)", style="dim")
+    for read in reads:
+        out.append(f"\n- {_day(read.published_at, settings)} · {read.source} · ")
+        out.append(read.title, style="bold")
+        out.append(f" · {read.article_id}", style="dim")
+        if read.excerpt:
+            out.append(f"\n  {read.excerpt}")
+    return out
+
+
 @cli.command()
 @click.argument("article_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.option("--no-related", is_flag=True, help="Leave out the related reads (你可能还想读).")
 @click.pass_obj
-def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
-    """Print an article with its metadata and numbered paragraphs."""
+def show(obj: _Ctx, article_id: str, as_json: bool, no_related: bool) -> None:
+    """Print an article with its metadata, numbered paragraphs and related reads (other stories)."""
     with obj.workspace() as ws:
         article = ws.store.get_article(article_id)
         stored = ws.store.get_summaries([article.article_id]).get(article.article_id)
-    summary = shown_summary(stored, obj.settings) if stored is not None else None
+        summary = shown_summary(stored, obj.settings) if stored is not None else None
+        related: list[RelatedRead] | None = None
+        if not no_related:
+            _catch_up(ws)
+            related = find_related(ws, article, keywords=summary.keywords if summary is not None else ())
     if as_json:
         data = _article_json(article)
         data["summary"] = summary_to_dict(summary) if summary is not None else None
+        if related is not None:
+            data["related"] = [_related_json(r) for r in related]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False)
@@ -390,6 +479,9 @@ def show(obj: _Ctx, article_id: str, as_json: bool) -> None:
         else:
             line = Text(f"({block.kind}) {block.text}", style="dim")
         console.print(line, soft_wrap=True)
+    if related is not None:
+        console.print()
+        console.print(_related_text(related, obj.settings), soft_wrap=True)
 
 
 # -- knowledge: entity / facts / timeline / kb ---------------------------------------------
@@ -680,16 +772,29 @@ def sources(obj: _Ctx, as_json: bool) -> None:
 
 
 @cli.command("reindex")
+@click.option(
+    "--stories",
+    is_flag=True,
+    help="Also group every article into stories again with the current story settings.",
+)
 @click.pass_obj
-def reindex_cmd(obj: _Ctx) -> None:
-    """Rebuild the search index from the store."""
-    progress = _BarProgress(verbose=False)
+def reindex_cmd(obj: _Ctx, stories: bool) -> None:
+    """Rebuild the search index from the store (and, with --stories, the story grouping)."""
     with obj.workspace() as ws:
+        progress = _BarProgress(verbose=False)
         try:
             count = reindex(ws, progress=progress)
         finally:
             progress.stop()
-    click.echo(f"indexed {count} articles")
+        click.echo(f"indexed {count} articles")
+        if stories:
+            progress = _BarProgress(verbose=False)
+            try:
+                story_count = regroup(ws, progress=progress)
+            finally:
+                progress.stop()
+            noun = "story" if story_count == 1 else "stories"
+            click.echo(f"grouped {ws.store.stats().articles} articles into {story_count} {noun}")
 
 
 @cli.command("settings")
@@ -751,3 +856,11 @@ def demo(obj: _Ctx, queries: tuple[str, ...]) -> None:
 from .cli_tokens import token  # noqa: E402
 
 cli.add_command(token)
+
+from .cli_watch import watch  # noqa: E402
+
+cli.add_command(watch)
+
+from .cli_brief import brief  # noqa: E402
+
+cli.add_command(brief)

@@ -70,7 +70,7 @@ def timeline(query: str, ws: Workspace, *, since: date | None = None) -> list[Ev
     if len(found) == 1:
         events = ws.store.find_events(EventQuery(entity_id=found[0].entity_id, since=since, limit=1000))
     else:
-        hits = search_articles(SearchQuery(query, limit=TIMELINE_ARTICLES), ws).hits
+        hits = search_articles(SearchQuery(query, limit=TIMELINE_ARTICLES, all_reports=True), ws).hits
         ids = tuple(h.article_id for h in hits)
         events = ws.store.find_events(EventQuery(article_ids=ids, since=since, limit=1000)) if ids else []
     return list(_newest_first(tuple(merge_events(events))))

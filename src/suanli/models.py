@@ -185,9 +185,8 @@ class SearchResult:
     total: int
     hits: tuple[SearchHit, ...]
     exact_total: int = 0
-    card_total: int | None = (
-        None  # cards over all pages (stories, or articles with all_reports); None: unknown
-    )
+    # Cards over all pages (one per story unless query.all_reports), when known; None: count by total.
+    card_total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,7 @@ SEARCH_PARAMETERS: tuple[tuple[str, str, str], ...] = (
     ("event_type", "string", "Only articles reporting this event type"),
     ("page", "integer", "Page number, from 1"),
     ("per_page", "integer", f"Results per page, 1-{MAX_LIMIT} (default 10)"),
+    ("all_reports", "string", "1: every article a hit; default: one hit per story, its other reports folded"),
 )
 SEARCH_OPENAPI = {
     "parameters": [
@@ -127,6 +128,7 @@ async def search_form(request: Request) -> SearchForm:
         event_type=params.get("event_type"),
         page=_int_param(request, "page", 1),
         per_page=_int_param(request, "per_page", 10),
+        all_reports=params.get("all_reports"),
     )
 
 
@@ -148,6 +150,19 @@ def hit_json(hit: HitView) -> dict[str, Any]:
             "highlights": [list(h) for h in snippet.highlights],
         },
         "summary": to_json(hit.summary),
+        "story_id": hit.story_id,
+        "story_url": hit.story_url,
+        "other_reports": [
+            {
+                "article_id": r.article_id,
+                "title": r.title,
+                "source": r.source,
+                "published_at": r.published_at.isoformat() if r.published_at else None,
+                "url": r.url,
+                "page_url": article_url(r.article_id),
+            }
+            for r in hit.other_reports
+        ],
     }
 
 
@@ -158,6 +173,8 @@ def search_json(view: SearchView) -> dict[str, Any]:
         "terms": list(view.terms),
         "total": view.total,
         "is_total_partial": view.is_total_partial,
+        "all_reports": view.form.all_reports,
+        "card_total": view.card_total,
         "page": view.pagination.page,
         "pages": view.pagination.pages,
         "per_page": view.form.per_page,
@@ -197,7 +214,9 @@ def _page(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
 @router.get("/search", summary="Search articles", openapi_extra=SEARCH_OPENAPI)
 async def api_search(state: State, form: Annotated[SearchForm, Depends(search_form)]) -> JSONResponse:
     """Articles matching every word of ``q``, newest or most relevant first, with a snippet each
-    (the best paragraph, its number and the matched spans) and the summary where there is one."""
+    (the best paragraph, its number and the matched spans) and the summary where there is one.
+    One hit per story (its earliest report; ``other_reports`` lists the rest) unless ``all_reports=1``;
+    ``total`` counts articles, ``card_total`` the stories they form (null when not known)."""
     if not form.q:
         raise BadQueryError("Parameter 'q' is empty; give at least one word, e.g. q=算力")
     payload = await state.pool.run(lambda ws: search_json(run_search(ws, form, state.hooks)))

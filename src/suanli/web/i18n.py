@@ -128,6 +128,55 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "token": ("API令牌", "API token"),
     "login_button": ("登录", "Log in"),
     "api_docs": ("API 文档", "API documentation"),
+    # stories: one card per story on the search page, and the story page (/stories/{id})
+    "all_reports": ("显示全部报道", "Show every report"),
+    "one_card_per_story": ("每个事件只显示一条", "One card per story"),
+    "in_stories": ("{n}个事件", "{n} stories"),
+    "more_reports": ("另有{n}篇报道", "{n} more reports"),
+    "story_page": ("查看该事件的全部报道", "All reports of this story"),
+    "story_reports": ("{n}篇报道", "{n} reports"),
+    "story_first": ("首发", "First reported"),
+    "story_report_title": ("标题", "Title"),
+    "story_rule": ("归入方式", "Joined as"),
+    "story_rule_new": ("首发报道", "first report"),
+    "story_rule_near_duplicate": ("转载/近似重复", "repost (near-duplicate)"),
+    "story_rule_same_event": ("同一事件", "same event"),
+    # briefing page (/brief)
+    "nav_brief": ("简报", "Briefing"),
+    "brief_title": ("主题简报", "Briefing"),
+    "brief_help": (
+        "输入关键词，生成跨文章简报：按时间排列的事件卡片、标注引文的主要进展、时间线和关键数字。",
+        "Type keywords for a cross-article briefing: story cards newest first, cited main developments, "
+        "a timeline and key numbers.",
+    ),
+    "brief_button": ("生成简报", "Brief"),
+    "brief_on_query": ("就此生成简报", "Brief on this query"),
+    "brief_as_of": ("截至日期", "As of"),
+    "brief_as_of_note": (
+        "截至 {day}：只使用当日及之前发布的报道，之后的新闻不会被读取。",
+        "As of {day}: only articles published up to that day are used; later news is never read.",
+    ),
+    "brief_period": ("时间范围", "Period"),
+    "brief_counts": ("{articles} 篇报道 · {stories} 个事件", "{articles} articles · {stories} stories"),
+    "brief_download": ("下载", "Download"),
+    "brief_label": (
+        "机器生成简报，每条陈述均标注来源段落 [文章§段落]",
+        "Machine-written briefing; every statement cites its paragraphs as [article§paragraph]",
+    ),
+    "brief_developments": ("主要进展", "Main developments"),
+    "brief_no_developments": ("没有通过引文核对的要点", "No statement passed the citation check"),
+    "brief_stories": ("事件", "Stories"),
+    "brief_more": ("另有 {n} 篇报道", "{n} more reports"),
+    "brief_timeline": ("时间线", "Timeline"),
+    "brief_numbers": ("关键数字", "Key numbers"),
+    "brief_subject": ("对象", "Subject"),
+    "brief_conflict": ("各方数字不一致", "reports disagree"),
+    "brief_sources": ("来源", "Sources"),
+    "brief_none_title": ("没有符合条件的报道", "No matching articles"),
+    "brief_none_help": (
+        "试试减少关键词、换一个说法，或放宽日期范围。",
+        "Try fewer words, another wording, or a wider date range.",
+    ),
 }
 
 _METRICS: dict[str, tuple[str, str]] = {

@@ -1,4 +1,4 @@
-"""Search view: the form, the hits with highlighted snippets and summaries, and the pages."""
+"""Search view: the form, one card per story with highlighted snippets and summaries, and the pages."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 
 from suanli.config import Settings
 from suanli.errors import BadQueryError
-from suanli.models import Lang, SearchHit, SearchQuery, Snippet
+from suanli.models import Lang, SearchHit, SearchQuery, SearchResult, Snippet, StoryReport
 from suanli.search import (
     LANGS,
     MAX_LIMIT,
     MAX_QUERY_TOKENS,
     SORTS,
-    make_snippet,
+    page_hits,
     search_articles,
     validate_query,
 )
@@ -25,11 +25,14 @@ from suanli.store.tantivy_index import IndexFilter
 from suanli.web.hooks import Hooks, StoreKnowledge
 from suanli.workspace import Workspace
 
+from .story import story_url
 from .summary import SummaryView, summaries_for
 
 MAX_RESULTS = 1000  # deepest result reachable by paging; deeper pages are refused with a hint
 FILTER_SCAN = 1000  # matches scanned when an entity/event filter narrows a search
 _SortName = Literal["relevance", "date"]
+_TRUE = ("1", "true", "on", "yes")
+_FALSE = ("", "0", "false", "off", "no")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class SearchForm:
     event_type: str | None = None
     page: int = 1
     per_page: int = 10
+    all_reports: bool = False  # every article a card, rather than one card per story
 
     @property
     def has_filters(self) -> bool:
@@ -61,6 +65,8 @@ class SearchForm:
                 out[name] = str(value)
         if form.sort != "relevance":
             out["sort"] = form.sort
+        if form.all_reports:
+            out["all_reports"] = "1"
         if form.page != 1:
             out["page"] = str(form.page)
         if form.per_page != 10:
@@ -83,9 +89,13 @@ def parse_search_form(
     event_type: str | None = None,
     page: int = 1,
     per_page: int = 10,
+    all_reports: str | None = None,
 ) -> SearchForm:
     """Check raw parameters (an empty string means "not set"); raises BadQueryError naming the bad one."""
     lang = lang or None
+    every = (all_reports or "").strip().lower()
+    if every not in _TRUE + _FALSE:
+        raise BadQueryError(f"Parameter 'all_reports' must be 1 or 0, got '{all_reports}'")
     sort = sort or "relevance"
     if lang is not None and lang not in LANGS:
         raise BadQueryError(f"Parameter 'lang' must be one of {', '.join(LANGS)}, got '{lang}'")
@@ -111,6 +121,7 @@ def parse_search_form(
         event_type=(event_type or "").strip() or None,
         page=page,
         per_page=per_page,
+        all_reports=every in _TRUE,
     )
 
 
@@ -141,6 +152,7 @@ def search_query(form: SearchForm, settings: Settings) -> SearchQuery:
         sort=form.sort,
         limit=form.per_page,
         offset=(form.page - 1) * form.per_page,
+        all_reports=form.all_reports,
     )
 
 
@@ -162,6 +174,12 @@ class HitView:
     snippet: Snippet
     snippet_spans: tuple[TextSpan, ...]
     summary: SummaryView | None = None
+    story_id: str | None = None
+    other_reports: tuple[StoryReport, ...] = ()  # the story's other reports, earliest first
+
+    @property
+    def story_url(self) -> str | None:
+        return story_url(self.story_id) if self.story_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,27 +205,38 @@ class SearchView:
     hits: tuple[HitView, ...]
     pagination: Pagination
     is_total_partial: bool = False  # an entity/event filter counted only within the first FILTER_SCAN
+    card_total: int | None = None  # stories the matching articles form, when known
 
 
 def run_search(ws: Workspace, form: SearchForm, hooks: Hooks) -> SearchView:
     """The search that both the page and ``/api/search`` show: hits, snippets, summaries, pages."""
     query = search_query(form, ws.settings)
     if (form.entity or form.event_type) and not isinstance(hooks.knowledge, StoreKnowledge):
-        hits, terms, total, is_partial = _filtered_hits(ws, query, form, hooks)
+        result, is_partial = _filtered_search(ws, query, form, hooks)
     else:
         # Stored knowledge is in the index too, so the filters run there, over every match.
         query = replace(query, entity=form.entity or None, event_type=form.event_type or None)
-        result = search_articles(query, ws)
-        hits, terms, total, is_partial = result.hits, result.terms, result.total, False
-    summaries = summaries_for(ws, hooks, [h.article_id for h in hits])
-    views = tuple(_hit_view(h, summaries.get(h.article_id)) for h in hits)
-    return SearchView(form, terms, total, views, paginate(form.page, total, form.per_page), is_partial)
+        result, is_partial = search_articles(query, ws), False
+    summaries = summaries_for(ws, hooks, [h.article_id for h in result.hits])
+    views = tuple(_hit_view(h, summaries.get(h.article_id)) for h in result.hits)
+    # Pages step through cards: through stories when their number is known, else through articles.
+    cards = result.card_total if result.card_total is not None else result.total
+    return SearchView(
+        form,
+        result.terms,
+        result.total,
+        views,
+        paginate(form.page, cards, form.per_page),
+        is_partial,
+        None if form.all_reports else result.card_total,
+    )
 
 
-def _filtered_hits(
+def _filtered_search(
     ws: Workspace, query: SearchQuery, form: SearchForm, hooks: Hooks
-) -> tuple[tuple[SearchHit, ...], tuple[str, ...], int, bool]:
-    """Hits restricted to the articles the knowledge base links to the entity and event type.
+) -> tuple[SearchResult, bool]:
+    """Hits restricted to the articles the knowledge base links to the entity and event type, and
+    whether the count is partial.
 
     The index knows nothing of entities, so the first FILTER_SCAN matches are scanned and filtered.
     """
@@ -231,23 +260,19 @@ def _filtered_hits(
     )
     found = ws.index.search(terms, flt, limit=FILTER_SCAN, by_date=query.sort == "date")
     kept = [(aid, score) for aid, score in found.hits if aid in allowed]
-    page = kept[query.offset : query.offset + query.limit]
-    articles = {a.article_id: a for a in ws.store.get_articles([aid for aid, _ in page])}
-    hits = tuple(
-        SearchHit(
-            article_id=aid,
-            title=a.title,
-            source=a.source,
-            published_at=a.published_at,
-            lang=a.lang,
-            score=score,
-            snippet=make_snippet(a, terms),
-            url=a.canonical_url or a.url,
-        )
-        for aid, score in page
-        if (a := articles.get(aid)) is not None
+    is_partial = found.total > FILTER_SCAN
+    page = page_hits(
+        kept,
+        ws,
+        terms,
+        offset=query.offset,
+        limit=query.limit,
+        exact_total=len(kept),  # filtered ranks say nothing of exactness; mark none as partial
+        is_complete=not is_partial,
+        all_reports=query.all_reports,
     )
-    return hits, terms, len(kept), found.total > FILTER_SCAN
+    result = SearchResult(query, terms, len(kept), page.hits, len(kept), page.card_total)
+    return result, is_partial
 
 
 def _hit_view(hit: SearchHit, summary: SummaryView | None) -> HitView:
@@ -262,6 +287,8 @@ def _hit_view(hit: SearchHit, summary: SummaryView | None) -> HitView:
         snippet=hit.snippet,
         snippet_spans=split_highlights(hit.snippet.text, hit.snippet.highlights),
         summary=summary,
+        story_id=hit.story_id,
+        other_reports=hit.other_reports,
     )
 
 
