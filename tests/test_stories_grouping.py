@@ -162,3 +162,20 @@ def test_labelled_pairs_are_grouped_with_high_precision_and_recall() -> None:
     # Floors measured with the defaults (precision 1.00, recall 0.875); they may only go up.
     assert tp / (tp + fp) >= 0.99
     assert tp / (tp + fn) >= 0.87
+
+
+def test_worker_processes_give_the_same_stories_as_one_process() -> None:
+    base = datetime(2025, 8, 1, tzinfo=UTC)
+    items = []
+    for n in range(120):
+        day = base + timedelta(hours=7 * n)
+        body = f"第{n}号公告：英伟达于{day.month}月{day.day}日宣布向客户交付{n + 10}.5万片芯片，合同金额{n + 3}.2亿美元。" * 3
+        items.append(item(f"a{n}", body, day, {"nvidia"}))
+        if n % 4 == 0:
+            items.append(item(f"r{n}", body + "（来源：转载）", day + timedelta(hours=2), {"nvidia"}))
+    serial = StoryIndex(StoryConfig())
+    serial.add_many(items)
+    parallel = StoryIndex(StoryConfig())
+    parallel.add_many(items, workers=2, min_parallel=1)
+    assert parallel.story_ids() == serial.story_ids()
+    assert serial.story_of("r8") == serial.story_of("a8")

@@ -24,16 +24,15 @@ from datetime import UTC, datetime
 from suanli.errors import ConfigError, NotFoundError
 from suanli.models import Article
 
-from .events import EventIndex, EventSignals, anchors_conflict, extract_anchors, timestamp
+from .events import EventIndex, EventSignals, anchors_conflict, timestamp
 from .minhash import (
     NearDuplicateIndex,
     estimate_containment,
-    minhash_of_normalized,
-    normalize_for_shingles,
     signature_from_bytes,
     signature_to_bytes,
 )
 from .models import Assignment, Story, StoryConfig, StoryInput, StoryRecord
+from .prepare import MIN_PARALLEL_ITEMS, Prepared, prepare, prepare_pool
 
 logger = logging.getLogger(__name__)
 
@@ -136,22 +135,18 @@ class StoryIndex:
         self._events.add(record.article_id, signals)
         self._keep(record)
 
-    def add(self, item: StoryInput) -> Assignment:
+    def add(self, item: StoryInput, prepared: Prepared | None = None) -> Assignment:
         """Place one article in a story (see the module docstring) and index it for the next ones.
 
-        Adding an article id that is already indexed returns its existing assignment.
+        ``prepared`` is :func:`prepare` of the item, when worked out already (in another process,
+        say). Adding an article id that is already indexed returns its existing assignment.
         """
         known = self._records.get(item.article_id)
         if known is not None:
             return _assignment(known)
-        anchors = item.anchors
-        if anchors is None:
-            lede = f"{item.title}\n{item.text[: self.config.anchor_chars]}"
-            anchors = extract_anchors(lede, published_at=item.published_at)
+        ready = prepared if prepared is not None else prepare(item, self.config)
+        anchors, shingles, minhash = ready.anchors, ready.shingles, ready.signature
         # 1. near-duplicate rule
-        normal = normalize_for_shingles(item.text)
-        shingles = max(len(normal) - self.config.shingle_size + 1, 1)
-        minhash = minhash_of_normalized(normal, self.config)
         assignment: Assignment | None = None
         if minhash is not None:
             for matched_id, score in self._near.matches(minhash):
@@ -236,9 +231,20 @@ class StoryIndex:
         if not members:
             self._members.pop(record.story_id, None)
 
-    def add_many(self, items: Iterable[StoryInput]) -> list[Assignment]:
-        """:meth:`add` for each item, in the order given."""
-        return [self.add(item) for item in items]
+    def add_many(
+        self, items: Iterable[StoryInput], *, workers: int = 1, min_parallel: int = MIN_PARALLEL_ITEMS
+    ) -> list[Assignment]:
+        """:meth:`add` for each item, in the order given.
+
+        With ``workers`` above 1 and enough items, signatures and anchors (half the work, and
+        independent for each article) are computed by that many worker processes while this one
+        places the articles (from ``min_parallel`` items on); the stories are the same as with one
+        process.
+        """
+        listed = list(items)
+        with prepare_pool(workers, len(listed), min_items=min_parallel) as pool:
+            prepared = pool.prepare(listed, self.config)
+            return [self.add(item, ready) for item, ready in zip(listed, prepared, strict=True)]
 
     def _keep(self, record: StoryRecord) -> None:
         if record.signature:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from suanli.knowledge import KnowledgeBase, find_mentions
@@ -22,11 +23,13 @@ from suanli.store import Store
 
 from .events import timestamp
 from .grouping import StoryIndex, story_input
-from .models import StoryConfig, StoryRecord
+from .models import StoryConfig, StoryInput, StoryRecord
+from .prepare import MIN_PARALLEL_ITEMS, Prepared, PreparePool, prepare_pool
 
 log = logging.getLogger(__name__)
 
 _DAY_S = 86400.0
+DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 # Entity types that nearly every market report names; sharing them says nothing about one event.
 GENERIC_TYPES = frozenset({"category", "number_format", "index", "exchange", "board"})
 
@@ -65,10 +68,24 @@ class StoredStories:
 
         Call :meth:`discard` when the article is then not stored.
         """
-        item = story_input(article, entities=story_entities(article, self.kb, self.config))
+        return self._place(self.item(article))
+
+    def item(self, article: Article) -> StoryInput:
+        """The grouping input of an article, with the specific entities of its title and lede."""
+        return story_input(article, entities=story_entities(article, self.kb, self.config))
+
+    def assign_many(self, articles: Sequence[Article], pool: PreparePool) -> list[StoryRecord]:
+        """:meth:`assign` for each article, signatures and anchors worked out by ``pool``."""
+        items = [self.item(article) for article in articles]
+        return [
+            self._place(item, ready)
+            for item, ready in zip(items, pool.prepare(items, self.config), strict=True)
+        ]
+
+    def _place(self, item: StoryInput, prepared: Prepared | None = None) -> StoryRecord:
         self._load_around(item.published_at)
-        self.index.add(item)
-        return self.index.record(article.article_id)
+        self.index.add(item, prepared)
+        return self.index.record(item.article_id)
 
     def discard(self, article_id: str) -> None:
         self.index.discard(article_id)
@@ -93,7 +110,11 @@ class StoredStories:
 
 
 def group_unassigned(
-    stories: StoredStories, *, batch_size: int = 500, progress: Progress | None = None
+    stories: StoredStories,
+    *,
+    batch_size: int = 500,
+    progress: Progress | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> int:
     """Group every stored article that has no story yet (oldest first); return how many.
 
@@ -103,16 +124,19 @@ def group_unassigned(
     store = stories.store
     done = 0
     unreadable: set[str] = set()  # ids the store lists but cannot return; never asked again
-    while True:
-        ids = [i for i in store.ids_without_story(batch_size + len(unreadable)) if i not in unreadable]
-        if not ids:
-            return done
-        records = [stories.assign(article) for article in store.get_articles(ids)]
-        unreadable.update(set(ids) - {r.article_id for r in records})
-        store.save_stories(records)
-        done += len(records)
-        for article_id in ids:
-            prog.advance(article_id)
+    # A large backlog (a regroup) is worth worker processes for the text work.
+    backlog = len(store.ids_without_story(MIN_PARALLEL_ITEMS))
+    with prepare_pool(workers, backlog) as pool:
+        while True:
+            ids = [i for i in store.ids_without_story(batch_size + len(unreadable)) if i not in unreadable]
+            if not ids:
+                return done
+            records = stories.assign_many(store.get_articles(ids), pool)
+            unreadable.update(set(ids) - {r.article_id for r in records})
+            store.save_stories(records)
+            done += len(records)
+            for article_id in ids:
+                prog.advance(article_id)
 
 
 def regroup_all(
