@@ -169,7 +169,8 @@ def test_worker_processes_give_the_same_stories_as_one_process() -> None:
     items = []
     for n in range(120):
         day = base + timedelta(hours=7 * n)
-        body = f"第{n}号公告：英伟达于{day.month}月{day.day}日宣布向客户交付{n + 10}.5万片芯片，合同金额{n + 3}.2亿美元。" * 3
+        notice = f"第{n}号公告：英伟达于{day.month}月{day.day}日宣布向客户交付{n + 10}.5万片芯片，"
+        body = (notice + f"合同金额{n + 3}.2亿美元。") * 3
         items.append(item(f"a{n}", body, day, {"nvidia"}))
         if n % 4 == 0:
             items.append(item(f"r{n}", body + "（来源：转载）", day + timedelta(hours=2), {"nvidia"}))
