@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-import uvicorn
 
 from briefcorpus import CAMBRICON, H20, H20_REPOST, LATE, LATE_MARKERS, ids_by_title, ingest
 from suanli.stages.segment import Segmenter
 from suanli.web import WebOptions, create_app, create_token
 from suanli.workspace import open_workspace
 from webcorpus import BASE_URL, TestClient, web_settings
+from webserver import CHROMIUM, chromium, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 CITE = re.compile(r'<a class="cite" href="/articles/([0-9a-f]+)#p(\d+)"[^>]*>\[([0-9a-f]+)§(\d+)\]</a>')
 
 
@@ -188,62 +184,40 @@ def server(corpus: tuple[Path, dict[str, str]], segmenter: Segmenter) -> Iterato
     folder, _ = corpus
     with open_workspace(web_settings(folder), segmenter=segmenter) as ws:
         app = create_app(web_settings(folder), workspace=ws)  # lends its segmenter only
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, name="uvicorn-brief", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert uv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(app, name="uvicorn-brief") as url:
+        yield url
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing; install Debian's chromium")
 def test_a_citation_on_the_briefing_page_lands_on_the_highlighted_paragraph(
     server: str, ids: dict[str, str], tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     requests: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.goto(server + "/brief?q=寒武纪&as_of=2025-08-31")
+        tab.wait_for_selector(".developments a.cite")
+        tab.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
+        link = tab.locator(".developments a.cite").first
+        article_id = link.get_attribute("data-article")
+        number = link.get_attribute("data-paragraph")
+        link.click()
+        tab.wait_for_selector(".doc-title")
+        tab.wait_for_function(f"() => location.hash === '#p{number}'")
+        assert tab.url.startswith(f"{server}/articles/{article_id}")
+        target = tab.evaluate(
+            """() => {
+                const el = document.querySelector(':target');
+                return el && {id: el.id, highlighted: el.classList.contains('is-highlighted'),
+                              background: getComputedStyle(el).backgroundColor};
+            }"""
         )
-        try:
-            tab = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
-            tab.on("request", lambda request: requests.append(request.url))
-            tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            tab.goto(server + "/brief?q=寒武纪&as_of=2025-08-31")
-            tab.wait_for_selector(".developments a.cite")
-            tab.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
-            link = tab.locator(".developments a.cite").first
-            article_id = link.get_attribute("data-article")
-            number = link.get_attribute("data-paragraph")
-            link.click()
-            tab.wait_for_selector(".doc-title")
-            tab.wait_for_function(f"() => location.hash === '#p{number}'")
-            assert tab.url.startswith(f"{server}/articles/{article_id}")
-            target = tab.evaluate(
-                """() => {
-                    const el = document.querySelector(':target');
-                    return el && {id: el.id, highlighted: el.classList.contains('is-highlighted'),
-                                  background: getComputedStyle(el).backgroundColor};
-                }"""
-            )
-            assert target["id"] == f"p{number}" and target["highlighted"] is True
-            assert target["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
-            tab.screenshot(path=str(tmp_path / "cited.png"), full_page=True)
-        finally:
-            browser.close()
+        assert target["id"] == f"p{number}" and target["highlighted"] is True
+        assert target["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+        tab.screenshot(path=str(tmp_path / "cited.png"), full_page=True)
     assert article_id in ids.values()
     assert [u for u in requests if not u.startswith(server)] == []
     assert errors == []  # CSP violations would show up here

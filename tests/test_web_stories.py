@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from suanli.pipeline import add_inputs
 from suanli.stages.segment import Segmenter
@@ -28,8 +24,8 @@ from webcorpus import (
     demo_summaries,
     web_settings,
 )
+from webserver import CHROMIUM, chromium, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPOST_TITLE = "英伟达暂停H20生产？供应链人士回应"
 REPOST = {
     **RECORDS[1],
@@ -186,53 +182,33 @@ def server(corpus: Site) -> Iterator[str]:
     app = create_app(
         corpus.settings, workspace=corpus.ws, summaries=demo_summaries, knowledge=demo_knowledge(corpus.ws)
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, name="uvicorn-stories", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert uv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(app, name="uvicorn-stories") as url:
+        yield url
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing; install Debian's chromium")
 def test_in_a_browser_more_reports_expand_and_lead_to_the_story_page(
     server: str, corpus: Site, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     halt, repost = corpus.ids["halt"], corpus.ids["repost"]
     errors: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            tab = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
-            tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            tab.on("request", lambda request: requests.append(request.url))
-            tab.goto(server + "/?q=英伟达+H20")
-            details = tab.locator("details.more-reports")
-            assert details.count() == 1
-            folded = details.locator(f'a[href="/articles/{repost}"]')
-            assert not folded.is_visible()
-            details.locator("summary").click()
-            assert folded.is_visible() and folded.inner_text() == REPOST_TITLE
-            tab.screenshot(path=str(tmp_path / "more_reports.png"), full_page=True)
-            details.locator("a.story-link").click()
-            tab.wait_for_url(f"{server}/stories/s-{halt}")
-            assert tab.locator("h1").inner_text() == "英伟达据报暂停H20相关生产，国产算力受关注"
-            assert tab.locator("table.reports tbody tr").count() == 2
-            tab.screenshot(path=str(tmp_path / "story.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(server + "/?q=英伟达+H20")
+        details = tab.locator("details.more-reports")
+        assert details.count() == 1
+        folded = details.locator(f'a[href="/articles/{repost}"]')
+        assert not folded.is_visible()
+        details.locator("summary").click()
+        assert folded.is_visible() and folded.inner_text() == REPOST_TITLE
+        tab.screenshot(path=str(tmp_path / "more_reports.png"), full_page=True)
+        details.locator("a.story-link").click()
+        tab.wait_for_url(f"{server}/stories/s-{halt}")
+        assert tab.locator("h1").inner_text() == "英伟达据报暂停H20相关生产，国产算力受关注"
+        assert tab.locator("table.reports tbody tr").count() == 2
+        tab.screenshot(path=str(tmp_path / "story.png"), full_page=True)
     assert errors == []  # CSP violations show up here
     assert [u for u in requests if not u.startswith(server) and not u.startswith("data:")] == []
