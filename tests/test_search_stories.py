@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from conftest import make_article
+from storytexts import WIRE
 from suanli.models import SearchQuery
 from suanli.pipeline import sync_index
 from suanli.search import find_story, search_articles
@@ -12,11 +13,6 @@ from suanli.workspace import Workspace
 
 DAY = datetime(2025, 8, 22, 9, 0, tzinfo=UTC)
 
-WIRE = [
-    "8月22日，英伟达通知部分供应商暂停H20芯片的生产工作，涉及封装和测试环节的多家合作企业。",
-    "知情人士称，英伟达此前已要求安靠和三星暂停与H20相关的工作，公司尚未就此事公开置评。",
-    "分析人士认为，H20停产将给国内算力采购带来不确定性，寒武纪、海光信息等国产厂商有望受益。",
-]
 OTHER = [
     "寒武纪发布2025年半年度报告，上半年实现营业收入28.81亿元，同比增长4347.82%。",
     "公司表示，云端智能芯片及加速卡业务收入增长明显，研发投入持续加大，算力需求旺盛。",

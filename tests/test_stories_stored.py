@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from conftest import make_article
+from storytexts import EARNINGS, WIRE
 from suanli.config import Settings
 from suanli.knowledge import KnowledgeBase
 from suanli.pipeline import add_inputs, regroup
@@ -20,16 +21,6 @@ from suanli.stories.stored import StoredStories, group_unassigned
 from suanli.workspace import Workspace, open_workspace
 
 DAY = datetime(2025, 8, 22, 9, 0, tzinfo=UTC)
-
-WIRE = [
-    "8月22日，英伟达通知部分供应商暂停H20芯片的生产工作，涉及封装和测试环节的多家合作企业。",
-    "知情人士称，英伟达此前已要求安靠和三星暂停与H20相关的工作，公司尚未就此事公开置评。",
-    "分析人士认为，H20停产将给国内算力采购带来不确定性，寒武纪、海光信息等国产厂商有望受益。",
-]
-OTHER = [
-    "寒武纪发布2025年半年度报告，上半年实现营业收入28.81亿元，同比增长4347.82%。",
-    "公司表示，云端智能芯片及加速卡业务收入增长明显，研发投入持续加大。",
-]
 
 
 def _record(ws: Workspace, title: str, paragraphs: list[str], when: datetime, source: str = "test") -> str:
@@ -44,7 +35,7 @@ def test_a_repost_joins_the_story_of_the_first_report_and_is_stored_with_it(ws: 
     repost = _record(
         ws, "H20停产？英伟达回应", [*WIRE[:2], WIRE[2] + "（来源：财联社）"], DAY + timedelta(hours=5)
     )
-    other = _record(ws, "寒武纪半年报", OTHER, DAY)
+    other = _record(ws, "寒武纪半年报", EARNINGS, DAY)
     ids = ws.store.story_ids([first, repost, other])
     assert ids[first] == ids[repost] == f"s-{first}"
     assert ids[other] == f"s-{other}"
@@ -64,7 +55,7 @@ def test_a_new_process_restores_the_stored_rows_and_places_a_later_repost(
 
 
 def test_only_rows_of_nearby_days_are_read(ws: Workspace) -> None:
-    _record(ws, "寒武纪半年报", OTHER, DAY - timedelta(days=200))
+    _record(ws, "寒武纪半年报", EARNINGS, DAY - timedelta(days=200))
     _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
     fresh = StoredStories(ws.store, ws.settings.story_config(), ws.kb())
     fresh.assign(make_article("H20", [*WIRE, "另外一段。"], published_at=DAY + timedelta(days=1)))
@@ -110,7 +101,12 @@ def test_ingested_files_get_stories_through_the_pipeline(ws: Workspace, tmp_path
             "published_at": "2025-08-22",
             "source": "乙",
         },
-        {"title": "寒武纪半年报", "text": "\n\n".join(OTHER), "published_at": "2025-08-26", "source": "丙"},
+        {
+            "title": "寒武纪半年报",
+            "text": "\n\n".join(EARNINGS),
+            "published_at": "2025-08-26",
+            "source": "丙",
+        },
     ]
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")

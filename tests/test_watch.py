@@ -10,21 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from storytexts import EARNINGS, REPOST, WIRE
 from suanli.errors import BadQueryError, NotFoundError
 from suanli.pipeline import add_inputs
 from suanli.watch import add_watch, run_watches
 from suanli.workspace import Workspace
 
-WIRE = [
-    "8月22日，英伟达通知部分供应商暂停H20芯片的生产工作，涉及封装和测试环节的多家合作企业。",
-    "知情人士称，英伟达此前已要求安靠和三星暂停与H20相关的工作，公司尚未就此事公开置评。",
-    "分析人士认为，H20停产将给国内算力采购带来不确定性，寒武纪、海光信息等国产厂商有望受益。",
-]
-REPOST = [*WIRE[:2], WIRE[2] + "（来源：财联社）"]
-EARNINGS = [
-    "寒武纪发布2025年半年度报告，上半年实现营业收入28.81亿元，同比增长4347.82%。",
-    "公司表示，云端智能芯片及加速卡业务收入增长明显，研发投入持续加大。",
-]
 # Has 'H20' but not '停产': a query watch on 'H20 停产' must not list it.
 DEMAND = [
     "多家互联网公司近期加大了H20芯片的采购，渠道商表示库存明显下降，价格有所回升。",
