@@ -14,6 +14,8 @@ from suanli.models import Lang
 from suanli.search import LANGS
 from suanli.workspace import Workspace
 
+from .search import parse_day
+
 BriefFormat = Literal["json", "md", "html"]
 BRIEF_FORMATS: tuple[BriefFormat, ...] = ("json", "md", "html")
 _MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -81,9 +83,9 @@ def parse_brief_form(
         raise BadQueryError(f"Parameter 'lang' must be one of {', '.join(LANGS)}, got '{lang}'")
     return BriefForm(
         q=q.strip(),
-        since=_parse_day("since", since),
-        until=_parse_day("until", until),
-        as_of=_parse_day("as_of", as_of),
+        since=parse_day("since", since),
+        until=parse_day("until", until),
+        as_of=parse_day("as_of", as_of),
         lang=lang,  # type: ignore[arg-type]  # checked against LANGS above
         entity=(entity or "").strip() or None,
     )
@@ -94,15 +96,6 @@ def parse_format(value: str | None) -> BriefFormat:
     if fmt not in BRIEF_FORMATS:
         raise BadQueryError(f"Parameter 'format' must be one of {', '.join(BRIEF_FORMATS)}, got '{value}'")
     return fmt
-
-
-def _parse_day(name: str, value: str | None) -> date | None:
-    if not value or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise BadQueryError(f"Parameter '{name}' must be a day like 2025-08-22, got '{value}'") from exc
 
 
 def run_brief(ws: Workspace, form: BriefForm) -> Brief:

@@ -112,8 +112,8 @@ def parse_search_form(
         )
     return SearchForm(
         q=q.strip(),
-        since=_parse_day("since", since),
-        until=_parse_day("until", until),
+        since=parse_day("since", since),
+        until=parse_day("until", until),
         source=(source or "").strip() or None,
         lang=lang,  # type: ignore[arg-type]  # checked against LANGS above
         sort=sort,  # type: ignore[arg-type]  # checked against SORTS above
@@ -125,7 +125,8 @@ def parse_search_form(
     )
 
 
-def _parse_day(name: str, value: str | None) -> date | None:
+def parse_day(name: str, value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` query parameter (empty: None); raises BadQueryError naming the parameter."""
     if not value or not value.strip():
         return None
     try:
