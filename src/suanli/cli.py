@@ -848,7 +848,8 @@ def demo(obj: _Ctx, queries: tuple[str, ...]) -> None:
             for hit in result.hits:
                 console.print(_card(hit), soft_wrap=True)
     click.echo(
-        f"\nTry: suanli search '寒武纪 市值'  ·  suanli show <id>  ·  data: {obj.settings.resolved_db_url}"
+        "\nTry: suanli search '寒武纪 市值'  ·  suanli show <id>  ·  suanli brief H20 --as-of 2025-08-31"
+        f"\ndata: {obj.settings.resolved_db_url}"
     )
 
 
