@@ -173,6 +173,10 @@ def run_stages(path: Path, folder: Path) -> dict[str, dict[str, float]]:
             extras = [[s] for s in summaries]
         if analyze_article is not None:
             extras = [[*e, k] if e else [None, k] for e, k in zip(extras, knowledge, strict=True)]
+            with timed() as t:
+                stories = [ws.stories().assign(a) for a in unique]
+            stage("stories.assign (story grouping)", len(unique), t.seconds)
+            extras = [[*e, r] for e, r in zip(extras, stories, strict=True)]
         with timed() as t:
             docs = [index_article(a, ws.segmenter, *_tags(k)) for a, k in zip(unique, knowledge, strict=True)]
         stage("index_article (segment)", len(unique), t.seconds)
