@@ -190,3 +190,13 @@ def test_reindex_stories_regroups_from_the_command_line(tmp_path: Path) -> None:
     env["SUANLI_STORY_DUPLICATE_WINDOW_DAYS"] = "2"
     regrouped = runner.invoke(cli, ["reindex", "--stories"], env=env)
     assert "grouped 2 articles into 2 stories" in regrouped.output
+
+
+def test_the_count_of_ungrouped_articles_follows_adds_and_grouping(ws: Workspace) -> None:
+    assert ws.store.count_without_story() == 0
+    ws.store.add_article(make_article("英伟达要求供应商暂停H20生产", WIRE, published_at=DAY))
+    ws.store.add_article(make_article("寒武纪半年报", EARNINGS, published_at=DAY))
+    assert ws.store.count_without_story() == 2
+    assert group_unassigned(ws.stories()) == 2
+    assert ws.store.count_without_story() == 0
+    assert group_unassigned(ws.stories()) == 0

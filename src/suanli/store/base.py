@@ -125,6 +125,9 @@ class Store(Protocol):
     def ids_without_story(self, limit: int = 1000) -> list[str]:
         """Stored articles not grouped yet, oldest first."""
 
+    def count_without_story(self) -> int:
+        """How many stored articles have no story row (cheap enough to ask before every add)."""
+
     def clear_stories(self) -> None: ...
 
     def story_count(self) -> int: ...

@@ -162,6 +162,13 @@ class StoryTables:
         )
         return [str(r[0]) for r in rows]
 
+    def count_without_story(self) -> int:
+        """How many stored articles are not grouped (two counts, no join: cheap at a million rows)."""
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM articles) - (SELECT COUNT(*) FROM story_members)"
+        ).fetchone()
+        return max(int(row[0]), 0)
+
     def clear_stories(self) -> None:
         with self._tx():
             self._db.execute("DELETE FROM story_members")

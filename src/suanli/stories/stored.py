@@ -24,7 +24,7 @@ from suanli.store import Store
 from .events import timestamp
 from .grouping import StoryIndex, story_input
 from .models import StoryConfig, StoryInput, StoryRecord
-from .prepare import MIN_PARALLEL_ITEMS, Prepared, PreparePool, prepare_pool
+from .prepare import Prepared, PreparePool, prepare_pool
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +124,11 @@ def group_unassigned(
     store = stories.store
     done = 0
     unreadable: set[str] = set()  # ids the store lists but cannot return; never asked again
+    # Asked before every add: the count is cheap where listing the ungrouped ids is a join.
+    backlog = store.count_without_story()
+    if backlog == 0:
+        return 0
     # A large backlog (a regroup) is worth worker processes for the text work.
-    backlog = len(store.ids_without_story(MIN_PARALLEL_ITEMS))
     with prepare_pool(workers, backlog) as pool:
         while True:
             ids = [i for i in store.ids_without_story(batch_size + len(unreadable)) if i not in unreadable]
