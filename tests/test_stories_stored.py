@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from conftest import make_article
-from storytexts import EARNINGS, WIRE
+from storytexts import EARNINGS, REPOST, WIRE
 from suanli.config import Settings
 from suanli.knowledge import KnowledgeBase
 from suanli.pipeline import add_inputs, regroup
@@ -200,3 +200,18 @@ def test_the_count_of_ungrouped_articles_follows_adds_and_grouping(ws: Workspace
     assert group_unassigned(ws.stories()) == 2
     assert ws.store.count_without_story() == 0
     assert group_unassigned(ws.stories()) == 0
+
+
+def test_a_second_writer_sees_the_stories_another_writer_stored_meanwhile(
+    settings: Settings, segmenter: Segmenter, kb: KnowledgeBase
+) -> None:
+    with (
+        open_workspace(settings, segmenter=segmenter, kb=kb) as web,
+        open_workspace(settings, segmenter=segmenter, kb=kb) as cli,
+    ):
+        # Both writers have read the rows of these days already.
+        _record(web, "寒武纪半年报", EARNINGS, DAY)
+        _record(cli, "第二篇无关文章", [f"{x}（另一家媒体的无关报道，编号甲）" for x in EARNINGS], DAY)
+        first = _record(web, "英伟达要求供应商暂停H20生产", WIRE, DAY + timedelta(hours=1))
+        repost = _record(cli, "H20停产？", REPOST, DAY + timedelta(hours=2))
+        assert cli.store.story_ids([repost])[repost] == f"s-{first}"

@@ -116,6 +116,12 @@ class Store(Protocol):
     def story_records(self, start_ts: float | None, end_ts: float | None) -> list[StoryRecord]:
         """Story rows dated in ``[start_ts, end_ts]`` (epoch seconds); both None: the undated rows."""
 
+    def last_story_row(self) -> int:
+        """A number that grows with every story row written (0 when there is none)."""
+
+    def story_records_after(self, row: int) -> tuple[list[StoryRecord], int]:
+        """Story rows written after ``row`` (a :meth:`last_story_row` value), and the newest row."""
+
     def story_ids(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> story id for the grouped ones of ``article_ids``."""
 

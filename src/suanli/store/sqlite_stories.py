@@ -125,6 +125,19 @@ class StoryTables:
             )
         return [story_record(r) for r in rows]
 
+    def last_story_row(self) -> int:
+        """Row number of the newest story row (0 when there is none)."""
+        return int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM story_members").fetchone()[0])
+
+    def story_records_after(self, row: int) -> tuple[list[StoryRecord], int]:
+        """Story rows stored after row number ``row``, and the newest row number."""
+        rows = self._db.execute(
+            f"SELECT rowid, {_RECORD_COLUMNS} FROM story_members WHERE rowid > ? ORDER BY rowid", (row,)
+        ).fetchall()
+        if not rows:
+            return [], row
+        return [story_record(r[1:]) for r in rows], int(rows[-1][0])
+
     def story_ids(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> story id for those of ``article_ids`` that are grouped."""
         found: dict[str, str] = {}

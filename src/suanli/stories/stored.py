@@ -61,6 +61,7 @@ class StoredStories:
         self.index = StoryIndex(config)
         self._days: set[int] = set()
         self._undated = False
+        self._seen_row: int | None = None  # the newest story row read, to catch other writers' rows
         self._margin = int(math.ceil(max(config.duplicate_window_days, config.event_window_days))) + 1
 
     def assign(self, article: Article) -> StoryRecord:
@@ -91,6 +92,10 @@ class StoredStories:
         self.index.discard(article_id)
 
     def _load_around(self, when: datetime | None) -> None:
+        if self._seen_row is None:
+            self._seen_row = self.store.last_story_row()
+        else:
+            self._catch_up()
         if not self._undated:
             self._restore(self.store.story_records(None, None))
             self._undated = True
@@ -104,6 +109,23 @@ class StoredStories:
         # One query for the span of missing days; days already loaded are skipped by _restore.
         self._restore(self.store.story_records(wanted[0] * _DAY_S, (wanted[-1] + 1) * _DAY_S - 1e-6))
         self._days.update(range(wanted[0], wanted[-1] + 1))
+
+    def _catch_up(self) -> None:
+        """Read the rows another process (the web app's add page, a second CLI) stored meanwhile.
+
+        Rows outside the days held are left alone: they are read with their days, if ever needed.
+        """
+        assert self._seen_row is not None
+        records, self._seen_row = self.store.story_records_after(self._seen_row)
+        held = [
+            r
+            for r in records
+            if r.article_id not in self.index
+            and ((ts := timestamp(r.published_at)) is None or math.floor(ts / _DAY_S) in self._days)
+        ]
+        if held:
+            log.debug("Read %d story rows stored by another process", len(held))
+            self._restore(held)
 
     def _restore(self, records: Iterable[StoryRecord]) -> None:
         self.index.restore(records)
