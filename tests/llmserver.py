@@ -18,13 +18,13 @@ records the most requests handled at the same time.
 from __future__ import annotations
 
 import json
-import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import BaseHTTPRequestHandler
+from typing import Any, cast
+
+from localserver import QuietServer, ServerThread
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,46 +77,28 @@ class SeenChat:
 Responder = ChatReply | Callable[[SeenChat], ChatReply]
 
 
-class LLMServer:
+class LLMServer(ServerThread):
     """Context manager running the scripted server on a free port of 127.0.0.1."""
 
     def __init__(self, default: Responder | None = None) -> None:
+        super().__init__(_Handler, name="llmserver")
         self.default = default
         self.requests: list[SeenChat] = []
         self.max_in_flight = 0
         self._in_flight = 0
         self._replies: deque[Responder] = deque()
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.owner = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="llmserver", daemon=True
-        )
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self.origin}/v1"
 
     def queue(self, *replies: Responder) -> None:
         with self._lock:
             self._replies.extend(replies)
 
     def __enter__(self) -> LLMServer:
-        self._thread.start()
+        self.start()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     def _begin(self, seen: SeenChat) -> ChatReply:
         with self._lock:
@@ -133,22 +115,12 @@ class LLMServer:
             self._in_flight -= 1
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    owner: LLMServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Clients that time out reset the connection; that is expected.
-        pass
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: QuietServer
 
     def do_POST(self) -> None:  # noqa: N802 - name fixed by BaseHTTPRequestHandler
-        owner = self.server.owner
+        owner = cast(LLMServer, self.server.owner)
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
         try:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any, cast
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,33 +58,40 @@ def redirect(location: str, status: int = 302) -> Reply:
     return Reply(status=status, headers={"Location": location})
 
 
-class LocalServer:
-    """Context manager running a :class:`ThreadingHTTPServer` on a free port of 127.0.0.1."""
+class QuietServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer that does not wait for handlers on close and keeps client resets quiet."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
-        self.routes: dict[str, Route] = dict(routes or {})
-        self.requests: list[SeenRequest] = []
+    daemon_threads = True
+    block_on_close = False
+    owner: Any  # the ServerThread whose handler runs here
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients that give up early (timeouts, size caps) reset the connection; that is expected.
+        pass
+
+
+class ServerThread:
+    """Context manager running ``handler`` on a free port of 127.0.0.1 in a daemon thread.
+
+    Handlers reach this object as ``self.server.owner``; ``_stopping`` is set on exit, so a handler
+    that waits on it (a scripted delay) never holds up stopping.
+    """
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], *, name: str) -> None:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = QuietServer(("127.0.0.1", 0), handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="localserver", daemon=True
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name=name, daemon=True
         )
 
     @property
-    def base_url(self) -> str:
+    def origin(self) -> str:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def url(self, path: str = "/") -> str:
-        return self.base_url + path
-
-    def route(self, path: str, reply: Route) -> None:
-        with self._lock:
-            self.routes[path] = reply
-
-    def start(self) -> LocalServer:
+    def start(self) -> ServerThread:
         self._thread.start()
         return self
 
@@ -93,7 +101,7 @@ class LocalServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> LocalServer:
+    def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(
@@ -104,6 +112,30 @@ class LocalServer:
     ) -> None:
         self.stop()
 
+
+class LocalServer(ServerThread):
+    """The scripted-routes server (see the module docstring)."""
+
+    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
+        super().__init__(_Handler, name="localserver")
+        self.routes: dict[str, Route] = dict(routes or {})
+        self.requests: list[SeenRequest] = []
+
+    @property
+    def base_url(self) -> str:
+        return self.origin
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def route(self, path: str, reply: Route) -> None:
+        with self._lock:
+            self.routes[path] = reply
+
     def _answer(self, seen: SeenRequest) -> Reply:
         with self._lock:
             self.requests.append(seen)
@@ -113,22 +145,12 @@ class LocalServer:
         return route if isinstance(route, Reply) else route(seen)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    owner: LocalServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Clients that give up early (timeouts, size caps) reset the connection; that is expected.
-        pass
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: QuietServer
 
     def do_GET(self) -> None:  # noqa: N802 - name fixed by BaseHTTPRequestHandler
-        owner = self.server.owner
+        owner = cast(LocalServer, self.server.owner)
         seen = SeenRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
         reply = owner._answer(seen)
         if reply.delay_s and owner._stopping.wait(reply.delay_s):
