@@ -80,13 +80,7 @@ def render_brief_markdown(brief: Brief) -> str:
     w = WORDS[brief.lang]
     sep = "：" if brief.lang == "zh" else ": "
     lines = [f"# {w['title']}{sep}{_md(brief.query)}", ""]
-    facts = [f"{brief.article_count} {w['articles']}", f"{len(brief.stories)} {w['stories']}"]
-    if brief.as_of is not None:
-        facts.insert(0, f"{w['as_of']} {_day(brief.as_of)}")
-    if _period(brief):
-        facts.insert(0, f"{w['period']} {_period(brief)}")
-    if brief.excluded:
-        facts.append(f"{brief.excluded} {w['excluded']}")
+    facts = _facts(brief, w)
     lines += [" · ".join(facts), "", f"*{w['label']}*", ""]
     if not brief.stories:
         return "\n".join([*lines, w["none"], ""])
@@ -260,13 +254,8 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, kee
 _PAGE = _ENV.from_string(_TEMPLATE)
 
 
-def render_brief_html(brief: Brief) -> str:
-    """The briefing as one standalone HTML page: inline CSS, no scripts, fonts or images to fetch.
-
-    Example:
-        >>> Path("brief.html").write_text(render_brief_html(brief), encoding="utf-8")  # doctest: +SKIP
-    """
-    w = WORDS[brief.lang]
+def _facts(brief: Brief, w: dict[str, str]) -> list[str]:
+    """The header line's parts: period, as-of day, counts of articles and stories, left-out articles."""
     facts = [f"{brief.article_count} {w['articles']}", f"{len(brief.stories)} {w['stories']}"]
     if brief.as_of is not None:
         facts.insert(0, f"{w['as_of']} {_day(brief.as_of)}")
@@ -274,6 +263,17 @@ def render_brief_html(brief: Brief) -> str:
         facts.insert(0, f"{w['period']} {_period(brief)}")
     if brief.excluded:
         facts.append(f"{brief.excluded} {w['excluded']}")
+    return facts
+
+
+def render_brief_html(brief: Brief) -> str:
+    """The briefing as one standalone HTML page: inline CSS, no scripts, fonts or images to fetch.
+
+    Example:
+        >>> Path("brief.html").write_text(render_brief_html(brief), encoding="utf-8")  # doctest: +SKIP
+    """
+    w = WORDS[brief.lang]
+    facts = _facts(brief, w)
     return _PAGE.render(
         brief=brief,
         w=w,
