@@ -14,8 +14,7 @@ from rich.table import Table
 from .config import Settings
 from .errors import SuanliError
 from .models import StoryReport, Watch
-from .pipeline import sync_index
-from .stories.stored import group_unassigned
+from .pipeline import catch_up
 from .watch import WatchReport, WatchStory, add_watch, run_watches, watch_label
 from .workspace import Workspace
 
@@ -118,9 +117,7 @@ def watch_run(obj: _HasWorkspace, as_json: bool, peek: bool, watch_ids: tuple[in
 def _catch_up(ws: Workspace) -> None:
     """Index and group what a crashed or concurrent run stored, so that watches see it."""
     try:
-        sync_index(ws)
-        if ws.store.ids_without_story(1):
-            group_unassigned(ws.stories())
+        catch_up(ws)
     except SuanliError as exc:  # another process holds the index writer: run on what is there
         log.info("Catch-up skipped: %s", exc)
 

@@ -84,8 +84,7 @@ def add_inputs(
     """
     batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress(), source_override=source)
     # 1.
-    sync_index(ws)
-    group_unassigned(ws.stories())
+    catch_up(ws)
     # 2.
     work: list[tuple[str, Path | None]] = []
     for item in inputs:
@@ -132,8 +131,7 @@ def update_sources(
 ) -> AddReport:
     """Poll every registered feed again (conditional GET) and ingest the items not seen before."""
     batch = _Batch(ws=ws, now=(now or _utcnow)(), progress=progress or NoProgress())
-    sync_index(ws)
-    group_unassigned(ws.stories())
+    catch_up(ws)
     feeds = ws.store.feed_sources()
     batch.progress.start(len(feeds))
     for src in feeds:
@@ -147,6 +145,12 @@ def update_sources(
         batch.progress.advance(src.name)
     _flush_index(batch, force=True)
     return batch.report()
+
+
+def catch_up(ws: Workspace) -> None:
+    """Index and group into stories whatever a crashed run (or an older version) stored but did not."""
+    sync_index(ws)
+    group_unassigned(ws.stories())
 
 
 def sync_index(ws: Workspace, *, batch_size: int = 500, progress: Progress | None = None) -> int:
