@@ -16,7 +16,6 @@ Entities are whatever the caller resolves (entity ids from the knowledge base, o
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -225,7 +224,3 @@ class EventIndex:
 
 def _slot(key: str) -> int:
     return hash(key) & MASK64
-
-
-def _day(ts: float) -> int:
-    return math.floor(ts / _DAY_S)
