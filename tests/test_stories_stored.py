@@ -215,3 +215,24 @@ def test_a_second_writer_sees_the_stories_another_writer_stored_meanwhile(
         first = _record(web, "英伟达要求供应商暂停H20生产", WIRE, DAY + timedelta(hours=1))
         repost = _record(cli, "H20停产？", REPOST, DAY + timedelta(hours=2))
         assert cli.store.story_ids([repost])[repost] == f"s-{first}"
+
+
+def test_bad_story_settings_are_refused_with_the_setting_named() -> None:
+    import pytest
+
+    from suanli.config import load_settings
+    from suanli.errors import ConfigError
+
+    cases = [
+        (
+            {"story_duplicate_threshold": "1.5"},
+            "Setting 'story_duplicate_threshold' must be above 0 and at most 1",
+        ),
+        ({"story_min_entity_overlap": "-0.1"}, "Setting 'story_min_entity_overlap' must be between 0 and 1"),
+        ({"story_min_shared_anchors": "0"}, "Setting 'story_min_shared_anchors' must be 1 or more"),
+        ({"story_event_window_days": "-1"}, "Setting 'story_event_window_days' must be 0 or more"),
+    ]
+    for env, message in cases:
+        environ = {f"SUANLI_{k.upper()}": v for k, v in env.items()} | {"SUANLI_CONFIG": "/nonexistent.toml"}
+        with pytest.raises(ConfigError, match=message):
+            load_settings(environ=environ)
