@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from common import DEFAULT_DATA
 from eval_facts import DEFAULT_LABELLED, article_of, corpus_articles
 
 from suanli.knowledge import KnowledgeBase, detect_events, extract_facts, find_article_mentions, load_kb
 from suanli.models import Article
 
-DEFAULT_DATA = Path("/work/shared/data")
 GOAL = 300.0
 _KB: KnowledgeBase | None = None
 
@@ -69,7 +70,9 @@ def run_serial(kb: KnowledgeBase, articles: list[Article], *, events: bool = Fal
 
 def run_parallel(articles: list[Article], workers: int) -> dict[str, float]:
     chunks = [articles[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init) as pool:
+    # Spawned, not forked: a forked worker can inherit a lock another thread holds and hang.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, mp_context=context) as pool:
         list(pool.map(_extract, [[] for _ in range(workers)]))  # start the workers, load the KB
         start = time.perf_counter()
         results = list(pool.map(_extract, chunks))

@@ -31,7 +31,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from common import (
     make_article,
     markdown_table,
     percentile,
+    process_map,
     ratio,
     text_table,
     timed,
@@ -120,9 +120,10 @@ def _analyze(article: Article) -> ArticleKnowledge:
 
 def ingest(ws: Workspace, articles: Sequence[Article], *, workers: int) -> float:
     """Store, group and index ``articles`` like ``pipeline._ingest_page``; return the seconds taken."""
-    with timed() as t, Pool(workers, initializer=_init_worker) as pool:
+    with timed() as t:
         pending = []
-        for article, knowledge in zip(articles, pool.imap(_analyze, articles, chunksize=64), strict=True):
+        analyzed = process_map(_analyze, articles, workers=workers, initializer=_init_worker, chunksize=64)
+        for article, knowledge in zip(articles, analyzed, strict=True):
             story = ws.stories().assign(article)
             ws.store.add_article(article, None, knowledge, story)
             tags = ArticleTags(knowledge.entity_ids, knowledge.event_types)

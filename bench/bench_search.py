@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from common import (
     markdown_table,
     peak_rss_mb,
     percentile,
+    process_map,
     ratio,
     text_table,
     timed,
@@ -77,8 +77,8 @@ def write_corpus(path: Path, size: int, *, seed: int, workers: int) -> list[tupl
     """Write ``size`` docs as TSV; return (offset, end) byte ranges of CHUNK-line slices."""
     tasks = [(s, min(CHUNK, size - s), seed) for s in range(0, size, CHUNK)]
     ranges = []
-    with path.open("wb") as fh, Pool(workers) as pool:
-        for text in pool.imap(_gen_chunk, tasks):
+    with path.open("wb") as fh:
+        for text in process_map(_gen_chunk, tasks, workers=workers):
             start = fh.tell()
             fh.write(text.encode("utf-8"))
             ranges.append((start, fh.tell()))
@@ -118,9 +118,10 @@ def build_tantivy(
     index = TantivyIndex(index_dir)
     pending: list[IndexDoc] = []
     add_s = 0.0
-    with timed() as total, Pool(workers, initializer=_init_worker) as pool:
-        # imap keeps at most a few chunks of results waiting: the tasks are byte ranges only.
-        for docs in pool.imap(_segment_range, [(str(corpus), s, e) for s, e in ranges]):
+    tasks = [(str(corpus), s, e) for s, e in ranges]
+    with timed() as total:
+        # The tasks are byte ranges only; each worker reads and segments its own slice.
+        for docs in process_map(_segment_range, tasks, workers=workers, initializer=_init_worker):
             pending.extend(docs)
             if len(pending) >= batch:
                 with timed() as t:

@@ -9,21 +9,27 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import multiprocessing
 import os
 import platform
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from suanli.config import Settings
 from suanli.dictionary import load_terms
 from suanli.models import Article, Block
 from suanli.stages.segment import Segmenter
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -80,6 +86,30 @@ def timed() -> Iterator[Stopwatch]:
         yield watch
     finally:
         watch.seconds = time.perf_counter() - start
+
+
+def process_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    workers: int,
+    initializer: Callable[[], None] | None = None,
+    chunksize: int = 1,
+) -> Iterator[R]:
+    """``map(fn, items)`` in order: in this process when ``workers <= 1``, else in worker processes.
+
+    Workers are spawned, never forked: a fork copies whatever locks other threads of this process
+    hold (a test's HTTP server, the search engine's writer threads), and a worker that inherits a
+    held lock hangs for good. A worker that dies raises ``BrokenProcessPool`` instead of hanging.
+    """
+    if workers <= 1:
+        if initializer is not None:
+            initializer()
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer) as pool:
+        yield from pool.map(fn, items, chunksize=chunksize)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -26,10 +26,11 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from common import DEFAULT_DATA
+
 from suanli.knowledge import KnowledgeBase, find_mentions, load_kb
 from suanli.summary.numbers import fold_width
 
-DEFAULT_DATA = Path("/work/shared/data")
 PRODUCT_TYPES = frozenset(
     {"chip", "system", "architecture", "software", "model", "number_format", "category"}
 )

@@ -28,13 +28,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from common import DEFAULT_DATA
+
 from suanli.knowledge import KnowledgeBase, extract_facts, load_kb
 from suanli.knowledge.models import Fact
 from suanli.models import Article, Block
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_LABELLED = REPO / "tests" / "data" / "facts" / "labelled.jsonl"
-DEFAULT_DATA = Path("/work/shared/data")
 Gold = dict[str, Any]
 
 

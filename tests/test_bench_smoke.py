@@ -1,7 +1,7 @@
 """Smoke runs of the benchmark scripts in bench/ on tiny generated inputs, so they do not rot.
 
 Each script runs in-process through its ``main(argv)`` on about 200 generated documents and
-never reads /work/shared: the data folder passed in is missing or built in ``tmp_path``.
+never reads ../shared: the data folder passed in is missing or built in ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -137,3 +137,17 @@ def test_eval_retrieval_skips_a_missing_data_folder(
     missing = tmp_path / "nothing"
     assert bench["eval_retrieval"].main(["--data", str(missing)]) == 0
     assert capsys.readouterr().out.strip() == f"skipped: {missing} not found"
+
+
+def test_process_map_keeps_order_in_spawned_workers_and_in_process(bench: dict[str, ModuleType]) -> None:
+    common = bench["common"]
+    items = list(range(40))
+    # Two workers: spawned processes, results in input order.
+    assert list(common.process_map(math.factorial, items, workers=2, chunksize=3)) == [
+        math.factorial(i) for i in items
+    ]
+    # One worker: no pool at all, and the initializer runs here before the first item.
+    seen: list[str] = []
+    out = common.process_map(str, [1, 2], workers=1, initializer=lambda: seen.append("init"))
+    assert seen == []  # nothing runs until the results are read
+    assert list(out) == ["1", "2"] and seen == ["init"]

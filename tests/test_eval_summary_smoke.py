@@ -1,7 +1,7 @@
 """Smoke run of bench/eval_summary.py on a tiny project-written --data folder, plus its metrics.
 
 The folder mirrors the shared layout (``finna_summ/finna_dev.jsonl``,
-``cfbench_summary/cfbench_summary_dev.jsonl``) and is built in ``tmp_path``; /work/shared is never read.
+``cfbench_summary/cfbench_summary_dev.jsonl``) and is built in ``tmp_path``; ../shared is never read.
 """
 
 from __future__ import annotations

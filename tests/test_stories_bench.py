@@ -1,6 +1,6 @@
 """Smoke runs of bench/eval_stories.py and bench/bench_stories.py on tiny inputs, so they do not rot.
 
-Neither reads /work/shared: the data folder passed in does not exist, so only the labelled pairs
+Neither reads ../shared: the data folder passed in does not exist, so only the labelled pairs
 in the repository are scored, and the throughput run generates a few hundred articles.
 """
 
