@@ -122,3 +122,44 @@ def test_stats_sources_reindex_settings(runner: CliRunner, tmp_path: Path) -> No
     assert "indexed 1 articles" in runner.invoke(cli, ["reindex"]).output
     out = runner.invoke(cli, ["settings"]).output
     assert "max_bytes = 20000000" in out and "SUANLI_ALLOWED_HOSTS" in out
+
+
+def test_serve_answers_on_the_port_it_was_given(tmp_path: Path) -> None:
+    """``suanli serve`` as a user starts it: a real process, a real port on 127.0.0.1."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SUANLI_DATA_DIR": str(tmp_path / "data"), "SUANLI_CONFIG": str(tmp_path / "x.toml")}
+    log = tmp_path / "serve.log"
+    with (
+        log.open("wb") as err,
+        subprocess.Popen(
+            [sys.executable, "-m", "suanli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        ) as proc,
+    ):
+        try:
+            deadline = time.monotonic() + 60
+            response = None
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    response = httpx.get(f"http://127.0.0.1:{port}/api/search?q=算力", timeout=5)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            assert response is not None, log.read_text(encoding="utf-8", errors="replace")
+            assert response.status_code == 200
+            assert response.json()["total"] == 0  # an empty workspace, searched
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)

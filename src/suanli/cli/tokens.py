@@ -8,23 +8,12 @@ created or revoked here take effect on the next request without a restart.
 from __future__ import annotations
 
 import json
-from typing import Protocol
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from .config import Settings
-
-
-class _HasSettings(Protocol):
-    """What the commands need from the CLI context object (``suanli.cli._Ctx``).
-
-    A protocol rather than an import of ``suanli.cli``, which imports this module at its end.
-    """
-
-    @property
-    def settings(self) -> Settings: ...
+from .context import CliContext
 
 
 @click.group()
@@ -35,12 +24,12 @@ def token() -> None:
 @token.command("create")
 @click.argument("name")
 @click.pass_obj
-def token_create(obj: _HasSettings, name: str) -> None:
+def token_create(obj: CliContext, name: str) -> None:
     """Create a token and print it once.
 
     NAME: 1-40 letters, digits, '.', '_' or '-', unique.
     """
-    from .web import create_token
+    from suanli.web import create_token
 
     secret = create_token(obj.settings, name)
     # The notice goes to stderr so that `TOKEN=$(suanli token create ci)` captures the token alone.
@@ -51,12 +40,12 @@ def token_create(obj: _HasSettings, name: str) -> None:
 @token.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def token_list(obj: _HasSettings, as_json: bool) -> None:
+def token_list(obj: CliContext, as_json: bool) -> None:
     """List tokens: name, id, created.
 
     Tokens are never shown again, and only their hashes are stored.
     """
-    from .web import list_tokens
+    from suanli.web import list_tokens
 
     tokens = list_tokens(obj.settings)
     if as_json:
@@ -77,12 +66,12 @@ def token_list(obj: _HasSettings, as_json: bool) -> None:
 @token.command("revoke")
 @click.argument("name_or_id")
 @click.pass_obj
-def token_revoke(obj: _HasSettings, name_or_id: str) -> None:
+def token_revoke(obj: CliContext, name_or_id: str) -> None:
     """Revoke a token by name or id.
 
     A running server refuses it from the next request on.
     """
-    from .web import revoke_token
+    from suanli.web import revoke_token
 
     revoke_token(obj.settings, name_or_id)
     click.echo(f"Revoked token '{name_or_id}'")

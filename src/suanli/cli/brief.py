@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-import click  # noqa: TID251  # a command module of the CLI, like cli_tokens.py
+import click
 
-from .brief import Brief, brief_to_dict, render_brief_html, render_brief_markdown
-from .briefing import MAX_ARTICLES, make_brief
-from .errors import SuanliError
-from .pipeline import sync_index
-from .workspace import Workspace
+from suanli.brief import Brief, brief_to_dict, render_brief_html, render_brief_markdown
+from suanli.briefing import MAX_ARTICLES, make_brief
+
+from .context import CliContext, catch_up_index
 
 FORMATS = ("md", "json", "html")
 _DAY = click.DateTime(["%Y-%m-%d"])
-
-
-class _HasWorkspace(Protocol):
-    """What the command needs from the CLI context object (``suanli.cli._Ctx``).
-
-    A protocol rather than an import of ``suanli.cli``, which imports this module at its end.
-    """
-
-    def workspace(self) -> Workspace: ...
 
 
 def render_brief(brief: Brief, fmt: str) -> str:
@@ -72,7 +60,7 @@ def render_brief(brief: Brief, fmt: str) -> str:
 )
 @click.pass_obj
 def brief(
-    obj: _HasWorkspace,
+    obj: CliContext,
     query: str,
     since: datetime | None,
     until: datetime | None,
@@ -89,7 +77,7 @@ def brief(
     in the 'timezone' setting; --as-of leaves out everything published after that day.
     """
     with obj.workspace() as ws:
-        _catch_up(ws)
+        catch_up_index(ws)
         result = make_brief(
             ws,
             query,
@@ -115,10 +103,3 @@ def brief(
         f"Briefing on '{result.query}' written to '{output}' "
         f"({result.article_count} articles, {len(result.stories)} stories)"
     )
-
-
-def _catch_up(ws: Workspace) -> None:
-    try:
-        sync_index(ws)
-    except SuanliError as exc:  # another process holds the index writer: brief on what is indexed
-        logging.getLogger(__name__).info("Index catch-up skipped: %s", exc)

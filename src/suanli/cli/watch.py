@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
-import click  # noqa: TID251 - a command group of the CLI, like cli_tokens.py
+import click
 from rich.console import Console
 from rich.table import Table
 
-from .config import Settings
-from .errors import SuanliError
-from .models import StoryReport, Watch
-from .pipeline import catch_up
-from .watch import WatchReport, WatchStory, add_watch, run_watches, watch_label
-from .workspace import Workspace
+from suanli.models import StoryReport, Watch
+from suanli.watch import WatchReport, WatchStory, add_watch, run_watches, watch_label
 
-log = logging.getLogger(__name__)
-
-
-class _HasWorkspace(Protocol):
-    """What the commands need from the CLI context object (``suanli.cli._Ctx``).
-
-    A protocol rather than an import of ``suanli.cli``, which imports this module at its end.
-    """
-
-    @property
-    def settings(self) -> Settings: ...
-
-    def workspace(self) -> Workspace: ...
+from .context import CliContext, catch_up_index
 
 
 @click.group()
@@ -42,7 +25,7 @@ def watch() -> None:
 @click.argument("text")
 @click.option("--entity", is_flag=True, help="TEXT names an entity (name, alias, ticker or id).")
 @click.pass_obj
-def watch_add(obj: _HasWorkspace, text: str, entity: bool) -> None:
+def watch_add(obj: CliContext, text: str, entity: bool) -> None:
     """Watch a query (articles with every word) or, with --entity, an entity.
 
     Adding the same query or entity again keeps the existing watch.
@@ -56,7 +39,7 @@ def watch_add(obj: _HasWorkspace, text: str, entity: bool) -> None:
 @watch.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def watch_list(obj: _HasWorkspace, as_json: bool) -> None:
+def watch_list(obj: CliContext, as_json: bool) -> None:
     """List watches: id, kind, what is watched, created, last run."""
     with obj.workspace() as ws:
         watches = [(w, watch_label(ws, w)) for w in ws.store.list_watches()]
@@ -81,7 +64,7 @@ def watch_list(obj: _HasWorkspace, as_json: bool) -> None:
 @watch.command("remove")
 @click.argument("watch_id", type=int, metavar="ID")
 @click.pass_obj
-def watch_remove(obj: _HasWorkspace, watch_id: int) -> None:
+def watch_remove(obj: CliContext, watch_id: int) -> None:
     """Stop watching; ID is the number 'watch list' shows."""
     with obj.workspace() as ws:
         ws.store.remove_watch(watch_id)
@@ -93,10 +76,10 @@ def watch_remove(obj: _HasWorkspace, watch_id: int) -> None:
 @click.option("--peek", is_flag=True, help="Do not mark the watches as run; the next run lists the same.")
 @click.option("--id", "watch_ids", type=int, multiple=True, metavar="N", help="Only this watch (repeatable).")
 @click.pass_obj
-def watch_run(obj: _HasWorkspace, as_json: bool, peek: bool, watch_ids: tuple[int, ...]) -> None:
+def watch_run(obj: CliContext, as_json: bool, peek: bool, watch_ids: tuple[int, ...]) -> None:
     """List the stories each watch has had since its last run (run it after 'suanli update')."""
     with obj.workspace() as ws:
-        _catch_up(ws)
+        catch_up_index(ws, stories=True)
         reports = run_watches(ws, mark=not peek, watch_ids=list(watch_ids) or None)
     if as_json:
         click.echo(json.dumps([_report_json(r) for r in reports], ensure_ascii=False, indent=2))
@@ -112,14 +95,6 @@ def watch_run(obj: _HasWorkspace, as_json: bool, peek: bool, watch_ids: tuple[in
         console.print(f"{_title(report.watch, report.label)} — {_counts(report)}", soft_wrap=True)
         for story in report.stories:
             console.print(_story_line(story, tz), soft_wrap=True)
-
-
-def _catch_up(ws: Workspace) -> None:
-    """Index and group what a crashed or concurrent run stored, so that watches see it."""
-    try:
-        catch_up(ws)
-    except SuanliError as exc:  # another process holds the index writer: run on what is there
-        log.info("Catch-up skipped: %s", exc)
 
 
 def _title(w: Watch, label: str) -> str:
