@@ -171,3 +171,13 @@ def test_same_date_requires_every_stated_field() -> None:
     assert same_date(month_day, full)
     assert not same_date(full, month_day)
     assert not same_date(other_year, full)
+
+
+def test_qualify_units_limits_the_hedge_look_up_to_those_units() -> None:
+    text = "营收预计超500亿元，股价涨超4%，毛利率约52.3%。"
+    full = parse_quantities(text)
+    assert [(q.unit, q.qualifier) for q in full] == [("CNY", "超"), ("%", "超"), ("%", "约")]
+    only_pct = parse_quantities(text, qualify_units={"%"})
+    assert [(q.unit, q.qualifier) for q in only_pct] == [("CNY", None), ("%", "超"), ("%", "约")]
+    # everything but the qualifier is the same
+    assert [(q.text, q.value, q.start) for q in only_pct] == [(q.text, q.value, q.start) for q in full]

@@ -27,6 +27,8 @@ from .multimap import MASK64, SortedMultiMap
 
 _DAY_S = 86400.0
 _MONEY = frozenset({"CNY", "USD", "HKD", "EUR", "JPY", "GBP"})
+# Only a hedged percentage is left out (see _is_specific), so only those need their hedge looked up.
+_HEDGED_UNITS = frozenset({"%", "pp", "bp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def extract_anchors(text: str, *, published_at: datetime | None = None) -> froze
             anchors.add(f"d:{date(year, mention.month, mention.day).isoformat()}")
         except ValueError:
             continue
-    for q in parse_quantities(text, dates=dates):
+    for q in parse_quantities(text, dates=dates, qualify_units=_HEDGED_UNITS):
         if _is_specific(q):
             value = f"{q.value:.3g}" if q.high is None else f"{q.value:.3g}-{q.high:.3g}"
             anchors.add(f"n:{q.unit}:{value}")
@@ -105,7 +107,7 @@ def _is_specific(q: Quantity) -> bool:
         return False
     if q.unit in _MONEY and q.value >= 1e8:
         return True
-    if q.unit in ("%", "pp", "bp") and q.qualifier is not None:
+    if q.unit in _HEDGED_UNITS and q.qualifier is not None:
         return False
     return _significant_digits(q.number) >= 2
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -217,11 +217,17 @@ def _date_from(
     return DateMention(text[start:end], start, end, year, month, day, is_bare_year=kind == "bare")
 
 
-def parse_quantities(text: str, *, dates: Sequence[DateMention] | None = None) -> list[Quantity]:
-    """Numbers in ``text`` (see :func:`_parse_quantities`); cached per text when ``dates`` is not given."""
-    if dates is None:
+def parse_quantities(
+    text: str, *, dates: Sequence[DateMention] | None = None, qualify_units: Container[str] | None = None
+) -> list[Quantity]:
+    """Numbers in ``text`` (see :func:`_parse_quantities`); cached per text when ``dates`` is not given.
+
+    ``qualify_units`` limits the look-up of hedges (近, 超, 预计 ...) to numbers of those units, for
+    callers that read no other qualifier; the others come back with ``qualifier`` None.
+    """
+    if dates is None and qualify_units is None:
         return list(_cached_quantities(text))
-    return _parse_quantities(text, dates=dates)
+    return _parse_quantities(text, dates=dates, qualify_units=qualify_units)
 
 
 @lru_cache(maxsize=8192)
@@ -229,7 +235,9 @@ def _cached_quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(_parse_quantities(text, dates=None))
 
 
-def _parse_quantities(text: str, *, dates: Sequence[DateMention] | None = None) -> list[Quantity]:
+def _parse_quantities(
+    text: str, *, dates: Sequence[DateMention] | None = None, qualify_units: Container[str] | None = None
+) -> list[Quantity]:
     """Numbers in ``text`` with scale, unit, range and qualifier, in order; dates are left out.
 
     Pass ``dates`` when ``parse_dates(text)`` is already known, to save parsing them again.
@@ -249,7 +257,10 @@ def _parse_quantities(text: str, *, dates: Sequence[DateMention] | None = None) 
         quantity = _quantity_at(folded, text, start, end)
         if quantity is not None:
             singles.append(quantity)
-    return [_with_qualifier(folded, q) for q in _merge_ranges(folded, text, singles)]
+    merged = _merge_ranges(folded, text, singles)
+    if qualify_units is not None:
+        return [_with_qualifier(folded, q) if q.unit in qualify_units else q for q in merged]
+    return [_with_qualifier(folded, q) for q in merged]
 
 
 def _quantity_at(folded: str, text: str, start: int, end: int) -> Quantity | None:
