@@ -217,6 +217,19 @@ def test_a_second_writer_sees_the_stories_another_writer_stored_meanwhile(
         assert cli.store.story_ids([repost])[repost] == f"s-{first}"
 
 
+def test_rows_after_a_point_leave_out_the_known_ones_but_still_advance(ws: Workspace) -> None:
+    start = ws.store.last_story_row()
+    mine = _record(ws, "英伟达要求供应商暂停H20生产", WIRE, DAY)
+    theirs = _record(ws, "寒武纪半年报", EARNINGS, DAY)
+    records, newest = ws.store.story_records_after(start)
+    assert [r.article_id for r in records] == [mine, theirs]
+    skipped, same_newest = ws.store.story_records_after(start, known={mine})
+    assert [r.article_id for r in skipped] == [theirs] and same_newest == newest
+    assert skipped[0] == records[1]  # the whole record, as without ``known``
+    assert ws.store.story_records_after(start, known={mine, theirs}) == ([], newest)
+    assert ws.store.story_records_after(newest) == ([], newest)
+
+
 def test_bad_story_settings_are_refused_with_the_setting_named() -> None:
     import pytest
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -119,8 +119,11 @@ class Store(Protocol):
     def last_story_row(self) -> int:
         """A number that grows with every story row written (0 when there is none)."""
 
-    def story_records_after(self, row: int) -> tuple[list[StoryRecord], int]:
-        """Story rows written after ``row`` (a :meth:`last_story_row` value), and the newest row."""
+    def story_records_after(
+        self, row: int, *, known: Container[str] = frozenset()
+    ) -> tuple[list[StoryRecord], int]:
+        """Story rows written after ``row`` (a :meth:`last_story_row` value) but those of ``known``
+        article ids, and the newest row."""
 
     def story_ids(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> story id for the grouped ones of ``article_ids``."""

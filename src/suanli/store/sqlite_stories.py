@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from suanli.errors import BadQueryError, NotFoundError
 from suanli.models import StoryReport, Watch
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .sqlite import _Transaction
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+_T = TypeVar("_T")
 
 
 def _ts(value: datetime | None) -> float | None:
@@ -28,7 +29,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+def _chunks(ids: Sequence[_T]) -> list[Sequence[_T]]:
     return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
@@ -129,14 +130,29 @@ class StoryTables:
         """Row number of the newest story row (0 when there is none)."""
         return int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM story_members").fetchone()[0])
 
-    def story_records_after(self, row: int) -> tuple[list[StoryRecord], int]:
-        """Story rows stored after row number ``row``, and the newest row number."""
-        rows = self._db.execute(
-            f"SELECT rowid, {_RECORD_COLUMNS} FROM story_members WHERE rowid > ? ORDER BY rowid", (row,)
+    def story_records_after(
+        self, row: int, *, known: Container[str] = frozenset()
+    ) -> tuple[list[StoryRecord], int]:
+        """Story rows stored after row number ``row``, but those of ``known`` article ids, and the
+        newest row number.
+
+        Only the rows' article ids are read first, so rows the caller wrote itself cost little.
+        """
+        heads = self._db.execute(
+            "SELECT rowid, article_id FROM story_members WHERE rowid > ? ORDER BY rowid", (row,)
         ).fetchall()
-        if not rows:
+        if not heads:
             return [], row
-        return [story_record(r[1:]) for r in rows], int(rows[-1][0])
+        wanted = [int(rowid) for rowid, article_id in heads if article_id not in known]
+        records: list[StoryRecord] = []
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {_RECORD_COLUMNS} FROM story_members WHERE rowid IN ({marks}) ORDER BY rowid",
+                list(chunk),
+            )
+            records.extend(story_record(r) for r in rows)
+        return records, int(heads[-1][0])
 
     def story_ids(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> story id for those of ``article_ids`` that are grouped."""

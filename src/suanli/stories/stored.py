@@ -116,12 +116,12 @@ class StoredStories:
         Rows outside the days held are left alone: they are read with their days, if ever needed.
         """
         assert self._seen_row is not None
-        records, self._seen_row = self.store.story_records_after(self._seen_row)
+        # The rows this process wrote are in the index already; the store skips them cheaply.
+        records, self._seen_row = self.store.story_records_after(self._seen_row, known=self.index)
         held = [
             r
             for r in records
-            if r.article_id not in self.index
-            and ((ts := timestamp(r.published_at)) is None or math.floor(ts / _DAY_S) in self._days)
+            if (ts := timestamp(r.published_at)) is None or math.floor(ts / _DAY_S) in self._days
         ]
         if held:
             log.debug("Read %d story rows stored by another process", len(held))
