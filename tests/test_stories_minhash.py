@@ -11,6 +11,7 @@ from suanli.stories import (
     StoryConfig,
     estimate_containment,
     estimate_jaccard,
+    make_minhash,
     make_signature,
     normalize_for_shingles,
     signature_from_bytes,
@@ -49,6 +50,23 @@ def test_make_signature_matches_datasketch_fed_one_shingle_at_a_time() -> None:
     reference.update_batch(shingle_hashes(normal, config.shingle_size).tolist())
     signature = make_signature(TEXT, config)
     assert signature is not None and (signature == reference.hashvalues).all()
+
+
+def test_signatures_equal_datasketch_minhash_for_short_and_long_bodies() -> None:
+    # A body of 10,000+ shingles is worked out in several blocks; each block must agree too.
+    config = StoryConfig()
+    long_body = "".join(f"{TEXT}{i}号{OTHER}" for i in range(120))
+    assert len(normalize_for_shingles(long_body)) > 10_000
+    for body in (TEXT, REPOST, OTHER, long_body, "算力" * 100):
+        reference = make_minhash(body, config)
+        signature = make_signature(body, config)
+        assert reference is not None and signature is not None
+        assert (signature == reference.hashvalues).all()
+    other_seed = StoryConfig(seed=7, num_perm=64, lsh_bands=16)
+    reference = make_minhash(TEXT, other_seed)
+    signature = make_signature(TEXT, other_seed)
+    assert reference is not None and signature is not None and signature.shape == (64,)
+    assert (signature == reference.hashvalues).all()
 
 
 def test_make_signature_gives_none_for_a_body_shorter_than_min_chars() -> None:

