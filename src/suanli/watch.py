@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from .errors import BadQueryError, NotFoundError
 from .models import StoryReport, Watch
@@ -160,6 +161,47 @@ def run_watches(
         for watch in watches:
             ws.store.mark_watch_run(watch.watch_id, until)
     return reports
+
+
+def watch_to_dict(watch: Watch, label: str) -> dict[str, Any]:
+    """A watch as JSON-ready data (``suanli watch list --json``); ``label`` from :func:`watch_label`."""
+    return {
+        "watch_id": watch.watch_id,
+        "kind": watch.kind,
+        "value": watch.value,
+        "label": label,
+        "created_at": _iso(watch.created_at),
+        "last_run_at": _iso(watch.last_run_at),
+    }
+
+
+def report_to_dict(report: WatchReport) -> dict[str, Any]:
+    """A run's report as JSON-ready data, the shape ``suanli watch run --json`` prints."""
+    data = watch_to_dict(report.watch, report.label)
+    data.update(since=_iso(report.since), until=_iso(report.until))
+    data["stories"] = [
+        {
+            "story_id": s.story_id,
+            "is_new_story": s.is_new_story,
+            "new_reports": s.new_reports,
+            "total_reports": s.total_reports,
+            "lead": {
+                "article_id": s.lead.article_id,
+                "title": s.lead.title,
+                "source": s.lead.source,
+                "published_at": _iso(s.lead.published_at),
+                "url": s.lead.url,
+                "lang": s.lead.lang,
+            },
+            "article_ids": list(s.matched_ids),
+        }
+        for s in report.stories
+    ]
+    return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _pick(watches: list[Watch], watch_ids: Sequence[int] | None) -> list[Watch]:

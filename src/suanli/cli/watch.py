@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import tzinfo
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from suanli.models import StoryReport, Watch
-from suanli.watch import WatchReport, WatchStory, add_watch, run_watches, watch_label
+from suanli.models import Watch
+from suanli.watch import (
+    WatchReport,
+    WatchStory,
+    add_watch,
+    report_to_dict,
+    run_watches,
+    watch_label,
+    watch_to_dict,
+)
 
 from .context import CliContext, catch_up_index
 
@@ -44,7 +51,9 @@ def watch_list(obj: CliContext, as_json: bool) -> None:
     with obj.workspace() as ws:
         watches = [(w, watch_label(ws, w)) for w in ws.store.list_watches()]
     if as_json:
-        click.echo(json.dumps([_watch_json(w, label) for w, label in watches], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps([watch_to_dict(w, label) for w, label in watches], ensure_ascii=False, indent=2)
+        )
         return
     if not watches:
         click.echo(
@@ -82,7 +91,7 @@ def watch_run(obj: CliContext, as_json: bool, peek: bool, watch_ids: tuple[int, 
         catch_up_index(ws, stories=True)
         reports = run_watches(ws, mark=not peek, watch_ids=list(watch_ids) or None)
     if as_json:
-        click.echo(json.dumps([_report_json(r) for r in reports], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([report_to_dict(r) for r in reports], ensure_ascii=False, indent=2))
         return
     if not reports:
         click.echo(
@@ -129,46 +138,3 @@ def _story_line(story: WatchStory, tz: tzinfo) -> str:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _watch_json(w: Watch, label: str) -> dict[str, Any]:
-    return {
-        "watch_id": w.watch_id,
-        "kind": w.kind,
-        "value": w.value,
-        "label": label,
-        "created_at": _iso(w.created_at),
-        "last_run_at": _iso(w.last_run_at),
-    }
-
-
-def _report_json(report: WatchReport) -> dict[str, Any]:
-    data = _watch_json(report.watch, report.label)
-    data.update(since=_iso(report.since), until=_iso(report.until))
-    data["stories"] = [
-        {
-            "story_id": s.story_id,
-            "is_new_story": s.is_new_story,
-            "new_reports": s.new_reports,
-            "total_reports": s.total_reports,
-            "lead": _lead_json(s.lead),
-            "article_ids": list(s.matched_ids),
-        }
-        for s in report.stories
-    ]
-    return data
-
-
-def _lead_json(report: StoryReport) -> dict[str, Any]:
-    return {
-        "article_id": report.article_id,
-        "title": report.title,
-        "source": report.source,
-        "published_at": _iso(report.published_at),
-        "url": report.url,
-        "lang": report.lang,
-    }

@@ -21,7 +21,7 @@ from suanli.dictionary import load_terms
 from suanli.stages.segment import Segmenter
 from suanli.workspace import Workspace
 
-from . import api, pages, pages_brief, pages_stories
+from . import api, pages, pages_brief, pages_stories, pages_watch
 from .auth import (
     Sessions,
     TokenVerifier,
@@ -116,7 +116,13 @@ def create_app(
     # Routes are added flat rather than through include_router, so app.routes lists every route
     # (the auth test walks it) whatever FastAPI version builds nested router views.
     app.router.routes.extend(
-        [*api.router.routes, *pages.router.routes, *pages_stories.router.routes, *pages_brief.router.routes]
+        [
+            *api.router.routes,
+            *pages.router.routes,
+            *pages_stories.router.routes,
+            *pages_brief.router.routes,
+            *pages_watch.router.routes,
+        ]
     )
     app.mount("/static", StaticFiles(packages=[("suanli.web", "static")]), name="static")
     install_error_handlers(app, pages.render_error_page)

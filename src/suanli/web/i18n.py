@@ -177,6 +177,43 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "试试减少关键词、换一个说法，或放宽日期范围。",
         "Try fewer words, another wording, or a wider date range.",
     ),
+    # watchlists (/watches)
+    "nav_watches": ("关注", "Watchlists"),
+    "watches_title": ("关注列表", "Watchlists"),
+    "watches_help": (
+        "关注一个关键词或实体：这里列出上次标记已读之后新收录的相关报道，按事件归并。查看本页不会标记已读。",
+        "Watch a query or an entity: listed here are the stories with reports stored since you last "
+        "marked it as seen, one line per story. Viewing this page marks nothing.",
+    ),
+    "watch_kind": ("类型", "Kind"),
+    "watch_kind_query": ("关键词", "Query"),
+    "watch_kind_entity": ("实体", "Entity"),
+    "watch_text": ("关注内容", "What to watch"),
+    "watch_placeholder": (
+        "关键词（如 H20 停产）或实体名（如 寒武纪）",
+        "Words (e.g. H20 停产) or an entity name (e.g. 寒武纪)",
+    ),
+    "watch_add_button": ("添加关注", "Watch"),
+    "watch_created": ("创建于", "Created"),
+    "watch_last_run": ("上次标记已读", "Last marked seen"),
+    "watch_never": ("从未", "never"),
+    "watch_new_count": ("{n} 个新事件", "new stories: {n}"),
+    "watch_updated_count": ("{n} 个旧事件有新报道", "older stories with news: {n}"),
+    "watch_nothing_new": ("没有新报道", "Nothing new"),
+    "watch_remove": ("取消关注", "Remove"),
+    "watch_mark_seen": ("全部标记为已读", "Mark all as seen"),
+    "watch_new_story": ("新事件", "New story"),
+    "watch_update": ("旧事件有新报道", "News on an older story"),
+    "watch_more_new": ("另有{n}篇新报道", "+{n} new reports"),
+    "watch_none_title": ("还没有关注", "No watches yet"),
+    "watch_none_help": (
+        "在上面添加一个关键词或实体；之后收录的相关报道会列在这里。",
+        "Add a query or an entity above; stories stored from then on are listed here.",
+    ),
+    "watch_notice_added": ("已关注 {label}", "Now watching {label}"),
+    "watch_notice_existing": ("已经在关注 {label}", "Already watching {label}"),
+    "watch_notice_removed": ("已取消关注 #{n}", "Removed watch #{n}"),
+    "watch_notice_marked": ("已将 {n} 个关注标记为已读", "Marked {n} watches as seen"),
 }
 
 _METRICS: dict[str, tuple[str, str]] = {
