@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jieba
 from common import (
@@ -321,10 +322,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--coverage-share", type=float, default=0.15)
     parser.add_argument("--min-chars", type=int, default=400)
     parser.add_argument("--max-chars", type=int, default=1600)
+    parser.add_argument("--report", type=Path, default=None, help="print figures saved by --out, run nothing")
     args = parser.parse_args(argv)
     if args.quick:
         args.n = min(args.n, 20_000)
-    figures = run(args)
+    figures: dict[str, Any]
+    if args.report is not None:
+        figures = json.loads(args.report.read_text(encoding="utf-8"))
+    else:
+        figures = run(args)
+        command = command_line() if argv is None else " ".join(["python", "bench/bench_stories.py", *argv])
+        figures.update(machine=machine_line(), command=command, workers=args.workers)
+    workers = int(figures.get("workers", args.workers))
     base = figures["baseline_signature_per_cpu_s"]
     headers = ["measure", "value", "vs baseline"]
 
@@ -338,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate("grouping, articles per wall-second", "group_per_wall_s"),
         rate("grouping with anchors given, articles per CPU-second", "group_anchors_given_per_cpu_s"),
         rate(
-            f"grouping, signatures and anchors in {args.workers} worker processes, articles per wall-second",
+            f"grouping, signatures and anchors in {workers} worker processes, articles per wall-second",
             "group_parallel_per_wall_s",
         ),
         rate("signatures alone, articles per CPU-second", "signature_per_cpu_s"),
@@ -355,13 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text_table(headers, rows))
     one = "met" if figures["group_per_cpu_s"] >= GOAL_PER_S else "NOT met"
     many = "met" if figures["group_parallel_per_wall_s"] >= GOAL_PER_S else "NOT met"
-    print(f"goal {one} in one process; {many} with {args.workers} worker processes")
+    print(f"goal {one} in one process; {many} with {workers} worker processes")
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     if args.write_md:
-        body = f"### Story grouping\n\n{machine_line()}\n\n`{command_line()}`\n\n" + markdown_table(
-            headers, rows
-        )
+        machine, command = figures.get("machine", machine_line()), figures.get("command", command_line())
+        body = f"### Story grouping\n\n{machine}\n\n`{command}`\n\n" + markdown_table(headers, rows)
         write_md_section(Path(args.write_md), "stories", body)
     return 0
 

@@ -47,3 +47,10 @@ def test_bench_stories_runs_on_a_few_hundred_generated_articles(
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["articles"] == 300 and figures["repost_found"] >= 0.9
     assert "grouping, articles per CPU-second" in capsys.readouterr().out
+    # The saved figures print again, and fill the Markdown section, without running anything.
+    md = tmp_path / "benchmarks.md"
+    assert bench["bench_stories"].main(["--report", str(out), "--write-md", str(md)]) == 0
+    section = md.read_text(encoding="utf-8")
+    assert "<!-- bench:stories -->" in section and "bench/bench_stories.py --n 300" in section
+    assert "| articles | 300 |" in section and "in 2 worker processes" in section
+    assert "grouping, articles per CPU-second" in capsys.readouterr().out
