@@ -16,7 +16,7 @@ Entities are whatever the caller resolves (entity ids from the knowledge base, o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -179,12 +179,15 @@ class EventIndex:
     def __len__(self) -> int:
         return len(self._signals)
 
-    def add(self, article_id: str, signals: EventSignals) -> None:
-        """Index an article; one without a date or without anchors can never match, so it is skipped."""
+    def add(self, article_id: str, signals: EventSignals, slots: Sequence[int] | None = None) -> None:
+        """Index an article; one without a date or without anchors can never match, so it is skipped.
+
+        ``slots`` are :meth:`slots` of ``signals``, when worked out already for :meth:`best_match`.
+        """
         if signals.published_ts is None or not signals.anchors or article_id in self._signals:
             return
         self._signals[article_id] = signals
-        self._by_key.add(len(self._ids), [_slot(key) for key in self._keys(signals)])
+        self._by_key.add(len(self._ids), self.slots(signals) if slots is None else slots)
         self._ids.append(article_id)
         self._times.append(signals.published_ts)
 
@@ -192,12 +195,15 @@ class EventIndex:
         """Forget an article (its keys stay behind and are skipped by look-ups)."""
         self._signals.pop(article_id, None)
 
-    def best_match(self, signals: EventSignals) -> tuple[str, EventMatch] | None:
+    def best_match(
+        self, signals: EventSignals, slots: Sequence[int] | None = None
+    ) -> tuple[str, EventMatch] | None:
         """The indexed article that shares the most evidence with ``signals`` (closest in time on a tie)."""
         if signals.published_ts is None or len(signals.anchors) < self.config.min_shared_anchors:
             return None
         best: tuple[tuple[int, float, str], str, EventMatch] | None = None
-        for article_id in self._candidates(signals.published_ts, self._keys(signals)):
+        found = self._candidates(signals.published_ts, self.slots(signals) if slots is None else slots)
+        for article_id in found:
             other = self._signals.get(article_id)
             if other is None:
                 continue
@@ -210,14 +216,14 @@ class EventIndex:
                 best = (rank, article_id, match)
         return (best[1], best[2]) if best is not None else None
 
-    def _keys(self, signals: EventSignals) -> list[str]:
+    def slots(self, signals: EventSignals) -> list[int]:
+        """The 64-bit look-up keys of ``signals``: its (anchor, entity) pairs, or its anchors alone."""
         if self.config.min_shared_entities < 1:
-            return list(signals.anchors)
-        return [f"{anchor}\x1f{entity}" for anchor in signals.anchors for entity in signals.entities]
+            return [_slot(anchor) for anchor in signals.anchors]
+        return [_slot(f"{anchor}\x1f{entity}") for anchor in signals.anchors for entity in signals.entities]
 
-    def _candidates(self, ts: float, keys: Iterable[str]) -> set[str]:
+    def _candidates(self, ts: float, slots: Sequence[int]) -> set[str]:
         window = self.config.event_window_days * _DAY_S
-        slots = [_slot(key) for key in keys]
         if not slots:
             return set()
         times = self._times

@@ -163,8 +163,9 @@ class StoryIndex:
                 break
         # 2. same-event rule
         signals = EventSignals(timestamp(item.published_at), item.entities, anchors)
+        slots = self._events.slots(signals)
         if assignment is None:
-            found = self._events.best_match(signals)
+            found = self._events.best_match(signals, slots)
             if found is not None:
                 matched_id, match = found
                 assignment = Assignment(
@@ -180,7 +181,7 @@ class StoryIndex:
             assignment = Assignment(item.article_id, new_story_id(item.article_id), "new")
         if minhash is not None:
             self._near.add(item.article_id, minhash)
-        self._events.add(item.article_id, signals)
+        self._events.add(item.article_id, signals, slots)
         self._keep(
             StoryRecord(
                 article_id=item.article_id,

@@ -231,7 +231,7 @@ class BandIndex:
         return keys
 
     def add(self, row: int, keys: np.ndarray) -> None:
-        self.map.add(row, keys.tolist())
+        self.map.add(row, keys)
 
     def candidates(self, keys: np.ndarray) -> set[int]:
         """Rows sharing at least one band key with ``keys``."""

@@ -1,18 +1,63 @@
 """A compact multimap from 64-bit keys to int32 rows: sorted numpy arrays plus a dict of recent inserts.
 
 Story grouping indexes millions of (key, article) pairs (LSH bands, entity-anchor pairs). Python dicts
-of sets would take 100-300 bytes per pair; here a pair takes 12 bytes once merged. Inserts go to a small
-dict; once it holds more than an eighth of the sorted pairs (at least ``merge_at``), it is merged in with
-one sort, so an insert costs O(log n) amortised and a look-up is one ``searchsorted`` for all its keys.
+of sets would take 100-300 bytes per pair; here a pair takes 12 bytes. Pairs live in three sorted
+arrays, like a small log-structured merge tree:
+
+1. the last few thousand pairs (fewer than ``merge_at``), which each insert joins;
+2. a middle array, which the first joins when full;
+3. the large array, which the middle one joins once it holds an eighth as many pairs.
+
+Joining sorts only the incoming pairs and inserts them among the others (O(n) copying, no full
+sort), so nothing is done per key in Python, an insert costs O(1) amortised copying, and a
+look-up is one ``searchsorted`` per array for all its keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+class _Sorted:
+    """Pairs sorted by key (equal keys in insertion order)."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.rows = np.zeros(0, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def insert(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        """Add pairs: sort them, then insert them among the others (O(n) copying, no full sort)."""
+        if len(keys) > 1:
+            order = np.argsort(keys, kind="stable")
+            keys, rows = keys[order], rows[order]
+        # new pair i lands after the old pairs with keys up to its own, and after new pairs 0..i-1
+        at = self.keys.searchsorted(keys, side="right") + np.arange(len(keys))
+        old = np.ones(len(self.keys) + len(keys), dtype=bool)
+        old[at] = False
+        merged_keys = np.empty(len(old), dtype=np.uint64)
+        merged_rows = np.empty(len(old), dtype=np.int32)
+        merged_keys[at], merged_rows[at] = keys, rows
+        merged_keys[old], merged_rows[old] = self.keys, self.rows
+        self.keys, self.rows = merged_keys, merged_rows
+
+    def find(self, query: np.ndarray, found: set[int]) -> None:
+        """Add to ``found`` the rows under any of the sorted keys ``query``."""
+        if not len(self.keys):
+            return
+        left = self.keys.searchsorted(query, side="left")
+        right = self.keys.searchsorted(query, side="right")
+        hit = right > left
+        if hit.any():
+            rows = self.rows
+            for lo, hi in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
+                found.update(rows[lo:hi].tolist())
 
 
 class SortedMultiMap:
@@ -20,60 +65,42 @@ class SortedMultiMap:
 
     def __init__(self, *, merge_at: int = 4096) -> None:
         self.merge_at = merge_at
-        self._keys = np.zeros(0, dtype=np.uint64)
-        self._rows = np.zeros(0, dtype=np.int32)
-        self._recent: dict[int, list[int]] = {}
-        self._recent_count = 0
+        self._levels = (_Sorted(), _Sorted(), _Sorted())  # recent, middle, large
 
     def __len__(self) -> int:
-        return len(self._keys) + self._recent_count
+        return sum(len(level) for level in self._levels)
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the sorted arrays (the recent dict holds at most an eighth as many pairs)."""
-        return int(self._keys.nbytes + self._rows.nbytes)
+        """Bytes of the sorted arrays."""
+        return int(sum(level.keys.nbytes + level.rows.nbytes for level in self._levels))
 
     @property
     def merged_keys(self) -> np.ndarray:
-        return self._keys
+        """Every key of the middle and large levels, sorted (for tests; it copies the arrays)."""
+        return np.sort(np.concatenate([self._levels[1].keys, self._levels[2].keys]))
 
-    def add(self, row: int, keys: Iterable[int]) -> None:
-        """File ``row`` under each of ``keys`` (Python ints in ``[0, 2**64)``)."""
-        for key in keys:
-            self._recent.setdefault(key, []).append(row)
-            self._recent_count += 1
-        if self._recent_count >= max(self.merge_at, len(self._keys) // 8):
-            self._merge()
+    def add(self, row: int, keys: np.ndarray | Iterable[int]) -> None:
+        """File ``row`` under each of ``keys`` (uint64 values, or Python ints in ``[0, 2**64)``)."""
+        values = keys if isinstance(keys, np.ndarray) else np.fromiter(keys, dtype=np.uint64)
+        if not len(values):
+            return
+        recent, middle, large = self._levels
+        recent.insert(values.astype(np.uint64, copy=False), np.full(len(values), row, dtype=np.int32))
+        if len(recent) < self.merge_at:
+            return
+        middle.insert(recent.keys, recent.rows)
+        if len(middle) >= max(self.merge_at, len(large) // 8):
+            large.insert(middle.keys, middle.rows)
+            self._levels = (_Sorted(), _Sorted(), large)
+        else:
+            self._levels = (_Sorted(), middle, large)
 
-    def rows(self, keys: np.ndarray | list[int]) -> set[int]:
+    def rows(self, keys: np.ndarray | Sequence[int]) -> set[int]:
         """Every row filed under at least one of ``keys``."""
         found: set[int] = set()
-        if len(self._keys):
-            # sorted queries let numpy narrow each binary search from the previous one
-            query = np.sort(np.asarray(keys, dtype=np.uint64))
-            left = self._keys.searchsorted(query, side="left")
-            right = self._keys.searchsorted(query, side="right")
-            hit = right > left
-            if hit.any():
-                for lo, hi in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
-                    found.update(self._rows[lo:hi].tolist())
-        if self._recent:
-            listed = keys.tolist() if isinstance(keys, np.ndarray) else keys
-            for key in listed:
-                found.update(self._recent.get(key, ()))
+        # sorted queries let numpy narrow each binary search from the previous one
+        query = np.sort(np.asarray(keys, dtype=np.uint64))
+        for level in self._levels:
+            level.find(query, found)
         return found
-
-    def _merge(self) -> None:
-        count = self._recent_count
-        new_keys = np.fromiter(
-            (key for key, rows in self._recent.items() for _ in rows), dtype=np.uint64, count=count
-        )
-        new_rows = np.fromiter(
-            (row for rows in self._recent.values() for row in rows), dtype=np.int32, count=count
-        )
-        keys = np.concatenate([self._keys, new_keys])
-        rows = np.concatenate([self._rows, new_rows])
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._rows = keys[order], rows[order]
-        self._recent = {}
-        self._recent_count = 0
