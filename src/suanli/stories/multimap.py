@@ -49,14 +49,17 @@ class _Sorted:
 
     def find(self, query: np.ndarray, found: set[int]) -> None:
         """Add to ``found`` the rows under any of the sorted keys ``query``."""
-        if not len(self.keys):
+        keys = self.keys
+        if not len(keys):
             return
-        left = self.keys.searchsorted(query, side="left")
-        right = self.keys.searchsorted(query, side="right")
-        hit = right > left
+        left = keys.searchsorted(query, side="left")
+        # most keys are absent: one search, then the right edge only for those present
+        hit = keys[np.minimum(left, len(keys) - 1)] == query
         if hit.any():
+            present = query[hit]
+            right = keys.searchsorted(present, side="right")
             rows = self.rows
-            for lo, hi in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
+            for lo, hi in zip(left[hit].tolist(), right.tolist(), strict=True):
                 found.update(rows[lo:hi].tolist())
 
 
