@@ -210,3 +210,15 @@ def test_find_story_by_story_id_article_id_or_prefix(ws: Workspace) -> None:
     assert find_story(third[:6], ws) == by_story
     single = find_story(alone, ws)
     assert single.story_id is None and [r.article_id for r in single.reports] == [alone]
+
+
+def test_only_keeps_the_given_articles_and_still_folds_their_story(ws: Workspace) -> None:
+    first, second, third = _wire_story(ws)
+    other = _record(ws, "寒武纪半年报", OTHER, DAY)
+    sync_index(ws)
+    result = search_articles(SearchQuery("算力"), ws, only={second, other})
+    assert result.total == 2 and not result.is_total_partial
+    assert {h.article_id for h in result.hits} == {second, other}  # the story's card is a kept report
+    assert search_articles(SearchQuery("算力"), ws, only=set()).hits == ()
+    every = search_articles(SearchQuery("算力", all_reports=True), ws, only={first, third})
+    assert sorted(h.article_id for h in every.hits) == sorted([first, third])

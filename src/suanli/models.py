@@ -187,6 +187,8 @@ class SearchResult:
     exact_total: int = 0
     # Cards over all pages (one per story unless query.all_reports), when known; None: count by total.
     card_total: int | None = None
+    # True when ``total`` counts only the first matches scanned (a search restricted to given ids).
+    is_total_partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

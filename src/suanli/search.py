@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MAX_LIMIT = 100
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TOKENS = 24
+ONLY_SCAN = 1000  # matches scanned when a search is restricted to given article ids
 SNIPPET_CHARS = 120
 SORTS = ("relevance", "date")
 LANGS = ("zh", "en")
@@ -65,11 +66,14 @@ def validate_query(query: SearchQuery) -> None:
         raise BadQueryError(f"Query is {len(query.text)} characters long; the limit is {MAX_QUERY_CHARS}")
 
 
-def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
+def search_articles(query: SearchQuery, ws: Workspace, *, only: Container[str] | None = None) -> SearchResult:
     """Articles matching every word of ``query.text`` first, then those matching some, with snippets.
 
     By default each story gets one card (see :func:`page_hits`); ``query.all_reports`` makes every
     article a card. ``total`` and ``exact_total`` count matching articles either way.
+
+    ``only`` keeps the articles with those ids (a knowledge source that is not in the index): the
+    first :data:`ONLY_SCAN` matches are scanned, ``is_total_partial`` telling when there were more.
 
     Example:
         >>> result = search_articles(SearchQuery("寒武纪 市值"), ws)  # doctest: +SKIP
@@ -92,6 +96,21 @@ def search_articles(query: SearchQuery, ws: Workspace) -> SearchResult:
         event_type=query.event_type,
     )
     by_date = query.sort == "date"
+    if only is not None:
+        scanned = ws.index.search(terms, flt, limit=ONLY_SCAN, by_date=by_date)
+        kept = [(aid, score) for aid, score in scanned.hits if aid in only]
+        is_partial = scanned.total > ONLY_SCAN
+        page = page_hits(
+            kept,
+            ws,
+            terms,
+            offset=query.offset,
+            limit=query.limit,
+            exact_total=len(kept),  # filtered ranks say nothing of exactness; mark none as partial
+            is_complete=not is_partial,
+            all_reports=query.all_reports,
+        )
+        return SearchResult(query, terms, len(kept), page.hits, len(kept), page.card_total, is_partial)
     if query.all_reports:
         found = ws.index.search(terms, flt, limit=query.limit, offset=query.offset, by_date=by_date)
         hits = article_hits(found.hits, ws, terms, first_rank=query.offset, exact_total=found.exact_total)
@@ -131,8 +150,6 @@ def page_hits(
     all_reports: bool = False,
 ) -> HitPage:
     """One page of cards from matches ranked from the first (``(article_id, score)`` pairs).
-
-    Unstable internal API (shared with the web's knowledge filters).
 
     Steps:
         1. Group the matches by story, in rank order; an article without a story row is a story of

@@ -15,13 +15,9 @@ from suanli.models import Lang, SearchHit, SearchQuery, SearchResult, Snippet, S
 from suanli.search import (
     LANGS,
     MAX_LIMIT,
-    MAX_QUERY_TOKENS,
     SORTS,
-    page_hits,
     search_articles,
-    validate_query,
 )
-from suanli.store.tantivy_index import IndexFilter
 from suanli.web.hooks import Hooks, StoreKnowledge
 from suanli.workspace import Workspace
 
@@ -29,7 +25,6 @@ from .story import story_url
 from .summary import SummaryView, summaries_for
 
 MAX_RESULTS = 1000  # deepest result reachable by paging; deeper pages are refused with a hint
-FILTER_SCAN = 1000  # matches scanned when an entity/event filter narrows a search
 _SortName = Literal["relevance", "date"]
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("", "0", "false", "off", "no")
@@ -205,7 +200,7 @@ class SearchView:
     total: int
     hits: tuple[HitView, ...]
     pagination: Pagination
-    is_total_partial: bool = False  # an entity/event filter counted only within the first FILTER_SCAN
+    is_total_partial: bool = False  # a knowledge filter counted only the first matches
     card_total: int | None = None  # stories the matching articles form, when known
 
 
@@ -236,44 +231,16 @@ def run_search(ws: Workspace, form: SearchForm, hooks: Hooks) -> SearchView:
 def _filtered_search(
     ws: Workspace, query: SearchQuery, form: SearchForm, hooks: Hooks
 ) -> tuple[SearchResult, bool]:
-    """Hits restricted to the articles the knowledge base links to the entity and event type, and
-    whether the count is partial.
-
-    The index knows nothing of entities, so the first FILTER_SCAN matches are scanned and filtered.
-    """
+    """Hits restricted to the articles a knowledge source outside the store links to the entity and
+    event type, and whether the count is partial (see ``search_articles``' ``only``)."""
     if hooks.knowledge is None:
         raise BadQueryError(
             "Filters 'entity' and 'event_type' need the knowledge base, which this server does not have "
             "yet; remove them"
         )
-    validate_query(query)
-    terms = tuple(ws.segmenter.query_tokens(query.text))[:MAX_QUERY_TOKENS]
-    if not terms:
-        raise BadQueryError(
-            f"Query '{query.text}' has no searchable words; use letters, digits or Chinese characters"
-        )
     allowed = set(hooks.knowledge.article_ids(ws, entity_id=form.entity, event_type=form.event_type))
-    flt = IndexFilter(
-        since_ts=int(query.since.timestamp()) if query.since else None,
-        until_ts=int(query.until.timestamp()) if query.until else None,
-        source=query.source,
-        lang=query.lang,
-    )
-    found = ws.index.search(terms, flt, limit=FILTER_SCAN, by_date=query.sort == "date")
-    kept = [(aid, score) for aid, score in found.hits if aid in allowed]
-    is_partial = found.total > FILTER_SCAN
-    page = page_hits(
-        kept,
-        ws,
-        terms,
-        offset=query.offset,
-        limit=query.limit,
-        exact_total=len(kept),  # filtered ranks say nothing of exactness; mark none as partial
-        is_complete=not is_partial,
-        all_reports=query.all_reports,
-    )
-    result = SearchResult(query, terms, len(kept), page.hits, len(kept), page.card_total)
-    return result, is_partial
+    result = search_articles(query, ws, only=allowed)
+    return result, result.is_total_partial
 
 
 def _hit_view(hit: SearchHit, summary: SummaryView | None) -> HitView:
