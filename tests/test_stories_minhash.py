@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import re
+import unicodedata
+
+import numpy as np
 import pytest
 from datasketch import MinHash
 
@@ -17,7 +22,7 @@ from suanli.stories import (
     signature_from_bytes,
     signature_to_bytes,
 )
-from suanli.stories.minhash import shingle_hashes
+from suanli.stories.minhash import BandIndex, normalized_points, shingle_hashes
 
 TEXT = (
     "8月22日，英伟达通知部分供应商暂停H20芯片相关生产工作。知情人士称，此举与近期有关部门就H20芯片"
@@ -33,6 +38,56 @@ OTHER = (
 def test_normalize_for_shingles_drops_spacing_and_punctuation_and_folds_width() -> None:
     assert normalize_for_shingles("英伟达 H20， 停产！") == "英伟达h20停产"
     assert normalize_for_shingles("ＮＶＩＤＩＡ\n  Ｈ２０") == "nvidiah20"
+
+
+_KEPT = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def _reference_normal(text: str) -> str:
+    """The definition: NFKC, lower case, then only ASCII digits and letters, kana, CJK and Hangul."""
+    return _KEPT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def test_normalisation_equals_nfkc_lower_and_filter_on_mixed_and_random_text() -> None:
+    samples = [
+        "英伟达（NVDA）：Ｈ２０停产，营收　增长４５％",  # full-width signs, ideographic space
+        "①季度营收②增长…ﬁnance ㍻ Ａｌｐｈａ　ＢＥＴＡ",  # circled digits, ligature, squared era name
+        "가나다 カタカナ ﾊﾝｶｸ 豈更 e\u0301 A\u030a 𠀀 🙂",  # Hangul, kana, compatibility forms
+        "",
+    ]
+    rng = random.Random(3)
+    alphabet = [
+        chr(c) for c in [*range(0xFF00, 0xFF70), 0x3000, 0x301, 0x3099, 0x2460, 0xF900, 0xAC00, 0x1100]
+    ]
+    for _ in range(2000):
+        samples.append(
+            "".join(
+                rng.choice(alphabet)
+                if rng.random() < 0.6
+                else chr(rng.choice([rng.randrange(0x20, 0xD800), rng.randrange(0xE000, 0x30000)]))
+                for _ in range(24)
+            )
+        )
+    for text in samples:
+        expected = _reference_normal(text)
+        assert normalize_for_shingles(text) == expected, text
+        points = normalized_points(text)
+        assert points.dtype == np.uint32 and points.tobytes().decode("utf-32-le") == expected
+
+
+def test_band_keys_are_the_salted_polynomial_hash_of_each_band() -> None:
+    rng = np.random.default_rng(4)
+    for bands, rows in ((24, 4), (16, 3), (8, 1)):
+        index = BandIndex(bands, rows)
+        values = rng.integers(0, 2**32, bands * rows + 5, dtype=np.uint64).astype(np.uint32)
+        mask, prime = 2**64 - 1, 0x100000001B3
+        expected = []
+        for band in range(bands):
+            key = ((band + 1) * 0x9E3779B97F4A7C15) & mask
+            for value in values[band * rows : (band + 1) * rows].tolist():
+                key = (key * prime + value) & mask
+            expected.append(key ^ (key >> 29))
+        assert index.keys(values).tolist() == expected
 
 
 def test_make_signature_is_the_same_in_every_run_and_for_reformatted_text() -> None:

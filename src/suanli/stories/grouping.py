@@ -148,8 +148,9 @@ class StoryIndex:
         anchors, shingles, minhash = ready.anchors, ready.shingles, ready.signature
         # 1. near-duplicate rule
         assignment: Assignment | None = None
+        band_keys = None if minhash is None else self._near.band_keys(minhash)
         if minhash is not None:
-            for matched_id, score in self._near.matches(minhash):
+            for matched_id, score in self._near.matches(minhash, band_keys):
                 matched = self._records[matched_id]
                 if not self._may_be_repost(item, matched, anchors, score, shingles):
                     continue
@@ -180,7 +181,7 @@ class StoryIndex:
         if assignment is None:
             assignment = Assignment(item.article_id, new_story_id(item.article_id), "new")
         if minhash is not None:
-            self._near.add(item.article_id, minhash)
+            self._near.add(item.article_id, minhash, band_keys)
         self._events.add(item.article_id, signals, slots)
         self._keep(
             StoryRecord(

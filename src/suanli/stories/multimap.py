@@ -1,16 +1,17 @@
 """A compact multimap from 64-bit keys to int32 rows: sorted numpy arrays plus a dict of recent inserts.
 
 Story grouping indexes millions of (key, article) pairs (LSH bands, entity-anchor pairs). Python dicts
-of sets would take 100-300 bytes per pair; here a pair takes 12 bytes. Pairs live in three sorted
-arrays, like a small log-structured merge tree:
+of sets would take 100-300 bytes per pair; here a pair takes 12 bytes. Pairs live in three places,
+like a small log-structured merge tree:
 
-1. the last few thousand pairs (fewer than ``merge_at``), which each insert joins;
-2. a middle array, which the first joins when full;
-3. the large array, which the middle one joins once it holds an eighth as many pairs.
+1. the last few thousand pairs (fewer than ``merge_at``), in a dict that each insert joins (a
+   few dict operations cost less than the numpy calls of a sorted insert into a small array);
+2. a middle sorted array, which the dict joins when full;
+3. the large sorted array, which the middle one joins once it holds an eighth as many pairs.
 
 Joining sorts only the incoming pairs and inserts them among the others (O(n) copying, no full
-sort), so nothing is done per key in Python, an insert costs O(1) amortised copying, and a
-look-up is one ``searchsorted`` per array for all its keys.
+sort), so an insert costs O(1) amortised copying, and a look-up is one dict look-up per key plus
+one ``searchsorted`` per array for all its keys.
 """
 
 from __future__ import annotations
@@ -68,42 +69,62 @@ class SortedMultiMap:
 
     def __init__(self, *, merge_at: int = 4096) -> None:
         self.merge_at = merge_at
-        self._levels = (_Sorted(), _Sorted(), _Sorted())  # recent, middle, large
+        self._recent: dict[int, list[int]] = {}
+        self._recent_pairs = 0
+        self._middle = _Sorted()
+        self._large = _Sorted()
 
     def __len__(self) -> int:
-        return sum(len(level) for level in self._levels)
+        return self._recent_pairs + len(self._middle) + len(self._large)
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the sorted arrays."""
-        return int(sum(level.keys.nbytes + level.rows.nbytes for level in self._levels))
+        """Bytes of the sorted arrays (the recent pairs, fewer than ``merge_at``, not counted)."""
+        return int(sum(level.keys.nbytes + level.rows.nbytes for level in (self._middle, self._large)))
 
     @property
     def merged_keys(self) -> np.ndarray:
         """Every key of the middle and large levels, sorted (for tests; it copies the arrays)."""
-        return np.sort(np.concatenate([self._levels[1].keys, self._levels[2].keys]))
+        return np.sort(np.concatenate([self._middle.keys, self._large.keys]))
 
     def add(self, row: int, keys: np.ndarray | Iterable[int]) -> None:
         """File ``row`` under each of ``keys`` (uint64 values, or Python ints in ``[0, 2**64)``)."""
-        values = keys if isinstance(keys, np.ndarray) else np.fromiter(keys, dtype=np.uint64)
-        if not len(values):
-            return
-        recent, middle, large = self._levels
-        recent.insert(values.astype(np.uint64, copy=False), np.full(len(values), row, dtype=np.int32))
-        if len(recent) < self.merge_at:
-            return
-        middle.insert(recent.keys, recent.rows)
-        if len(middle) >= max(self.merge_at, len(large) // 8):
-            large.insert(middle.keys, middle.rows)
-            self._levels = (_Sorted(), _Sorted(), large)
-        else:
-            self._levels = (_Sorted(), middle, large)
+        values = keys.tolist() if isinstance(keys, np.ndarray) else keys
+        recent = self._recent
+        for key in values:
+            rows = recent.get(key)
+            if rows is None:
+                recent[key] = [row]
+            else:
+                rows.append(row)
+            self._recent_pairs += 1
+        if self._recent_pairs >= self.merge_at:
+            self._merge()
+
+    def _merge(self) -> None:
+        recent = self._recent
+        counts = [len(rows) for rows in recent.values()]
+        keys = np.repeat(np.fromiter(recent, dtype=np.uint64, count=len(recent)), counts)
+        flat = (r for rs in recent.values() for r in rs)
+        rows = np.fromiter(flat, dtype=np.int32, count=self._recent_pairs)
+        self._middle.insert(keys, rows)
+        self._recent, self._recent_pairs = {}, 0
+        if len(self._middle) >= max(self.merge_at, len(self._large) // 8):
+            self._large.insert(self._middle.keys, self._middle.rows)
+            self._middle = _Sorted()
 
     def rows(self, keys: np.ndarray | Sequence[int]) -> set[int]:
         """Every row filed under at least one of ``keys``."""
         found: set[int] = set()
-        # sorted queries let numpy narrow each binary search from the previous one
-        query = np.sort(np.asarray(keys, dtype=np.uint64))
-        for level in self._levels:
-            level.find(query, found)
+        listed = keys.tolist() if isinstance(keys, np.ndarray) else keys
+        recent = self._recent
+        for key in listed:
+            rows = recent.get(key)
+            if rows is not None:
+                found.update(rows)
+        if len(self._middle) or len(self._large):
+            # sorted queries let numpy narrow each binary search from the previous one
+            query = np.sort(np.asarray(listed, dtype=np.uint64))
+            self._middle.find(query, found)
+            self._large.find(query, found)
         return found

@@ -18,7 +18,7 @@ from itertools import repeat
 import numpy as np
 
 from .events import extract_anchors
-from .minhash import normalize_for_shingles, signature_of_normalized
+from .minhash import normalized_points, signature_of_normalized
 from .models import StoryConfig, StoryInput
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def prepare(item: StoryInput, config: StoryConfig) -> Prepared:
     if anchors is None:
         lede = f"{item.title}\n{item.text[: config.anchor_chars]}"
         anchors = extract_anchors(lede, published_at=item.published_at)
-    normal = normalize_for_shingles(item.text)
+    normal = normalized_points(item.text)
     signature = signature_of_normalized(normal, config)
     return Prepared(max(len(normal) - config.shingle_size + 1, 1), signature, anchors)
 

@@ -76,7 +76,8 @@ class DateMention:
     is_bare_year: bool = False
 
 
-_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+# Written to start with a digit, so the scan skips every other character in C.
+_NUMBER = re.compile(r"\d(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?")
 _PREFIX_CURRENCY = re.compile(r"(?:US\$|HK\$|\$|¥|￥|€|£|(?<![A-Za-z])(?:RMB|USD|CNY) ?)$")
 _CURRENCY_CODES = {"US$": "USD", "$": "USD", "HK$": "HKD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP"}
 _CURRENCY_CODES.update({"RMB": "CNY", "USD": "USD", "CNY": "CNY"})
