@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from suanli.errors import ConfigError
 from suanli.stories import EventIndex, EventSignals, StoryConfig, extract_anchors, match_event
+from suanli.stories.events import min_key_hits
 
 DAY = datetime(2025, 8, 22, 12, tzinfo=UTC)
 
@@ -101,6 +103,48 @@ def test_event_index_returns_the_article_with_the_most_shared_evidence() -> None
     found = index.best_match(signals({"nvidia", "intel"}, {"d:2025-08-22", "n:USD:5e+09", "n:USD:23.3"}))
     assert found is not None and found[0] == "strong"
     assert len(index) == 2
+
+
+@pytest.mark.parametrize(
+    ("entities", "anchors", "evidence", "hits"),
+    [(1, 1, 3, 2), (1, 1, 2, 1), (2, 1, 3, 2), (1, 2, 5, 4), (2, 2, 3, 4), (0, 1, 3, 1), (1, 1, 6, 5)],
+)
+def test_event_index_finds_what_comparing_with_every_article_finds(
+    entities: int, anchors: int, evidence: int, hits: int
+) -> None:
+    # The index compares only articles sharing at least min_key_hits (anchor, entity) keys; that
+    # must never lose a match that comparing the new article with every indexed one would find.
+    config = StoryConfig(
+        min_shared_entities=entities,
+        min_shared_anchors=anchors,
+        min_evidence=evidence,
+        date_only_min_entities=1,
+        min_entity_overlap=0.0,
+    )
+    assert min_key_hits(config) == hits
+    rng = random.Random(entities * 100 + anchors * 10 + evidence)
+    names = [f"e{i}" for i in range(8)]
+    values = ["d:2025-08-22", "d:2025-08-23"] + [f"n:USD:{i}e+09" for i in range(6)]
+    index = EventIndex(config)
+    indexed: dict[str, EventSignals] = {}
+    found_any = 0
+    for i in range(400):
+        when = DAY + timedelta(hours=rng.randrange(0, 24 * 6))
+        new = signals(
+            set(rng.sample(names, rng.randint(1, 5))), set(rng.sample(values, rng.randint(1, 4))), when
+        )
+        brute = None
+        for other_id, other in indexed.items():
+            match = match_event(new, other, config)
+            if match is not None:
+                rank = (-match.score, abs((new.published_ts or 0) - (other.published_ts or 0)), other_id)
+                brute = min(brute, rank) if brute is not None else rank
+        found = index.best_match(new)
+        assert (found[0] if found else None) == (brute[2] if brute else None)
+        found_any += found is not None
+        index.add(f"a{i}", new)
+        indexed[f"a{i}"] = new
+    assert found_any > 20
 
 
 def test_story_config_rejects_bad_values_naming_the_setting() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -32,3 +32,20 @@ def test_look_ups_equal_a_dict_of_sets_through_every_merge_level() -> None:
     merged = small.merged_keys
     assert len(merged) > 0 and bool(np.all(merged[:-1] <= merged[1:]))
     assert small.rows([]) == set() and small.rows([12345]) == set()
+
+
+def test_row_hits_count_every_filing_through_every_merge_level() -> None:
+    rng = random.Random(8)
+    pool = [rng.getrandbits(64) for _ in range(120)]
+    small = SortedMultiMap(merge_at=10)
+    filed: list[tuple[int, int]] = []
+    for row in range(1500):
+        keys = [rng.choice(pool) for _ in range(rng.randint(0, 5))]  # a key may repeat within a row
+        small.add(row, keys)
+        filed.extend((key, row) for key in keys)
+        if row % 50 == 0:
+            query = rng.sample(pool, 4) + [pool[0]]  # a key asked twice counts twice
+            expected = Counter(r for q in query for k, r in filed if k == q)
+            assert small.row_hits(query) == expected
+            assert small.rows(query) == set(expected)
+    assert len(small) == len(filed)

@@ -175,6 +175,7 @@ class EventIndex:
         self._by_key = SortedMultiMap()
         self._ids: list[str] = []
         self._times: list[float] = []
+        self._min_hits = min_key_hits(config)
 
     def __len__(self) -> int:
         return len(self._signals)
@@ -226,8 +227,24 @@ class EventIndex:
         window = self.config.event_window_days * _DAY_S
         if not slots:
             return set()
-        times = self._times
-        return {self._ids[row] for row in self._by_key.rows(slots) if abs(times[row] - ts) <= window}
+        times, ids, need = self._times, self._ids, self._min_hits
+        hits = self._by_key.row_hits(slots)
+        return {ids[row] for row, n in hits.items() if n >= need and abs(times[row] - ts) <= window}
+
+
+def min_key_hits(config: StoryConfig) -> int:
+    """How many look-up keys an indexed article must share with a new one to be worth matching.
+
+    Keys are (anchor, entity) pairs, so two articles sharing ``e`` entities and ``a`` anchors share
+    ``e * a`` keys (more only when two keys' hashes collide). :func:`match_event` wants
+    ``e >= min_shared_entities``, ``a >= min_shared_anchors`` and ``e + a >= min_evidence``, so
+    fewer shared keys than the least such product can never match: with the defaults (1, 1, 3)
+    that is 2, and an article sharing one date and one company is not compared at all.
+    """
+    if config.min_shared_entities < 1:
+        return 1  # keys are anchors alone
+    e0, a0 = config.min_shared_entities, max(config.min_shared_anchors, 1)
+    return min(e0 * max(a0, config.min_evidence - e0), max(e0, config.min_evidence - a0) * a0)
 
 
 def _slot(key: str) -> int:

@@ -16,6 +16,7 @@ one ``searchsorted`` per array for all its keys.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -48,8 +49,8 @@ class _Sorted:
         merged_keys[old], merged_rows[old] = self.keys, self.rows
         self.keys, self.rows = merged_keys, merged_rows
 
-    def find(self, query: np.ndarray, found: set[int]) -> None:
-        """Add to ``found`` the rows under any of the sorted keys ``query``."""
+    def find(self, query: np.ndarray, found: list[int]) -> None:
+        """Append to ``found`` the rows under each of the sorted keys ``query`` (once per key)."""
         keys = self.keys
         if not len(keys):
             return
@@ -61,7 +62,7 @@ class _Sorted:
             right = keys.searchsorted(present, side="right")
             rows = self.rows
             for lo, hi in zip(left[hit].tolist(), right.tolist(), strict=True):
-                found.update(rows[lo:hi].tolist())
+                found.extend(rows[lo:hi].tolist())
 
 
 class SortedMultiMap:
@@ -69,7 +70,10 @@ class SortedMultiMap:
 
     def __init__(self, *, merge_at: int = 4096) -> None:
         self.merge_at = merge_at
-        self._recent: dict[int, list[int]] = {}
+        # recent pairs: the first row of each key, and the further rows of the few keys with more
+        # (ints in a dict cost the garbage collector nothing; a list per key would)
+        self._recent: dict[int, int] = {}
+        self._recent_more: dict[int, list[int]] = {}
         self._recent_pairs = 0
         self._middle = _Sorted()
         self._large = _Sorted()
@@ -89,39 +93,52 @@ class SortedMultiMap:
 
     def add(self, row: int, keys: np.ndarray | Iterable[int]) -> None:
         """File ``row`` under each of ``keys`` (uint64 values, or Python ints in ``[0, 2**64)``)."""
-        values = keys.tolist() if isinstance(keys, np.ndarray) else keys
+        values = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
         recent = self._recent
         for key in values:
-            rows = recent.get(key)
-            if rows is None:
-                recent[key] = [row]
+            if key in recent:
+                self._recent_more.setdefault(key, []).append(row)
             else:
-                rows.append(row)
-            self._recent_pairs += 1
+                recent[key] = row
+        self._recent_pairs += len(values)
         if self._recent_pairs >= self.merge_at:
             self._merge()
 
     def _merge(self) -> None:
-        recent = self._recent
-        counts = [len(rows) for rows in recent.values()]
-        keys = np.repeat(np.fromiter(recent, dtype=np.uint64, count=len(recent)), counts)
-        flat = (r for rs in recent.values() for r in rs)
-        rows = np.fromiter(flat, dtype=np.int32, count=self._recent_pairs)
+        recent, more = self._recent, self._recent_more
+        keys = np.fromiter(recent, dtype=np.uint64, count=len(recent))
+        rows = np.fromiter(recent.values(), dtype=np.int32, count=len(recent))
+        if more:  # after the first rows, so a stable sort keeps each key's rows in insertion order
+            extra_keys = np.repeat(np.fromiter(more, dtype=np.uint64), [len(r) for r in more.values()])
+            extra_rows = np.fromiter((r for rs in more.values() for r in rs), dtype=np.int32)
+            keys, rows = np.concatenate([keys, extra_keys]), np.concatenate([rows, extra_rows])
         self._middle.insert(keys, rows)
-        self._recent, self._recent_pairs = {}, 0
+        self._recent, self._recent_more, self._recent_pairs = {}, {}, 0
         if len(self._middle) >= max(self.merge_at, len(self._large) // 8):
             self._large.insert(self._middle.keys, self._middle.rows)
             self._middle = _Sorted()
 
     def rows(self, keys: np.ndarray | Sequence[int]) -> set[int]:
         """Every row filed under at least one of ``keys``."""
-        found: set[int] = set()
+        return set(self._found(keys))
+
+    def row_hits(self, keys: np.ndarray | Sequence[int]) -> Counter[int]:
+        """Every row filed under at least one of ``keys``, with how many of the keys it is filed under.
+
+        A key given twice counts twice, and so does a row filed twice under one key.
+        """
+        return Counter(self._found(keys))
+
+    def _found(self, keys: np.ndarray | Sequence[int]) -> list[int]:
+        found: list[int] = []
         listed = keys.tolist() if isinstance(keys, np.ndarray) else keys
-        recent = self._recent
+        recent, more = self._recent, self._recent_more
         for key in listed:
-            rows = recent.get(key)
-            if rows is not None:
-                found.update(rows)
+            first = recent.get(key)
+            if first is not None:
+                found.append(first)
+                if more and key in more:
+                    found.extend(more[key])
         if len(self._middle) or len(self._large):
             # sorted queries let numpy narrow each binary search from the previous one
             query = np.sort(np.asarray(listed, dtype=np.uint64))
