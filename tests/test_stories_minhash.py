@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 import unicodedata
 
 import numpy as np
@@ -18,11 +19,18 @@ from suanli.stories import (
     estimate_jaccard,
     make_minhash,
     make_signature,
+    minhash,
     normalize_for_shingles,
     signature_from_bytes,
     signature_to_bytes,
 )
-from suanli.stories.minhash import BandIndex, normalized_points, shingle_hashes
+from suanli.stories.minhash import (
+    BandIndex,
+    normalized_points,
+    shingle_hashes,
+    signature_of_normalized,
+    signature_with_numpy,
+)
 
 TEXT = (
     "8月22日，英伟达通知部分供应商暂停H20芯片相关生产工作。知情人士称，此举与近期有关部门就H20芯片"
@@ -165,3 +173,34 @@ def test_estimate_containment_sees_a_short_text_inside_a_longer_one() -> None:
     assert estimate_containment(0.5, 100, 50) == pytest.approx(1.0)
     assert estimate_containment(0.6, 80, 80) == pytest.approx(0.75)
     assert estimate_containment(0.5, 0, 10) == 0.0
+
+
+def test_compiled_and_numpy_signatures_agree_with_datasketch() -> None:
+    assert minhash._kernel() is not None  # numba is a dependency; the compiled loop is in use
+    config = StoryConfig(min_chars=1)
+    rng = random.Random(9)
+    bodies = ["算", "算力", "英伟达H20", TEXT, REPOST, "".join(f"{TEXT}{i}" for i in range(40))]
+    bodies += [
+        "".join(chr(rng.randrange(0x4E00, 0x4E40)) for _ in range(rng.randint(1, 300))) for _ in range(30)
+    ]
+    for body in bodies:
+        points = normalized_points(body)
+        compiled = signature_of_normalized(points, config)
+        with_numpy = signature_with_numpy(points, config)
+        reference = make_minhash(body, config)
+        assert compiled is not None and with_numpy is not None and reference is not None
+        assert compiled.dtype == np.uint32 and compiled.shape == (128,)
+        assert (compiled == with_numpy).all() and (compiled == reference.hashvalues).all(), body
+
+
+def test_signatures_fall_back_to_numpy_when_numba_cannot_be_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = make_signature(TEXT, StoryConfig())
+    monkeypatch.setitem(sys.modules, "numba", None)  # makes "import numba" raise ImportError
+    monkeypatch.delitem(sys.modules, "suanli.stories._jit", raising=False)
+    minhash._kernel.cache_clear()
+    try:
+        assert minhash._kernel() is None
+        fallback = make_signature(TEXT, StoryConfig())
+        assert fallback is not None and expected is not None and (fallback == expected).all()
+    finally:
+        minhash._kernel.cache_clear()
