@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+# The same constants as suanli.stories.minhash, written here on purpose: numba's on-disk cache is
+# keyed to this file, so a value changed elsewhere would not recompile it (the tests compare both).
 _PRIME = np.uint64(0x100000001B3)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _MAX32 = np.uint32(0xFFFFFFFF)

@@ -141,7 +141,11 @@ class SortedMultiMap:
                     found.extend(more[key])
         if len(self._middle) or len(self._large):
             # sorted queries let numpy narrow each binary search from the previous one
-            query = np.sort(np.asarray(listed, dtype=np.uint64))
+            query = np.sort(
+                keys.astype(np.uint64, copy=False)
+                if isinstance(keys, np.ndarray)
+                else np.asarray(listed, dtype=np.uint64)
+            )
             self._middle.find(query, found)
             self._large.find(query, found)
         return found
